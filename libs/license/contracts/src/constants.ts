@@ -1,0 +1,20 @@
+/** The license domain's task queue: only the license worker polls it. */
+export const LICENSE_TASK_QUEUE = 'license';
+
+/** Business dates of the license domain are days in this time zone. */
+export const LICENSE_TIME_ZONE = 'Asia/Kolkata';
+
+export const LICENSE_SCHEDULES = {
+  deactivation: { id: 'daily-license-expiry-check', hour: 2, minute: 0 },
+  reminders: { id: 'daily-license-renewal-reminders', hour: 9, minute: 0 },
+} as const;
+
+export const LICENSE_WORKFLOW_TYPES = {
+  deactivation: 'licenseDeactivationWorkflow',
+  reminders: 'licenseRenewalRemindersWorkflow',
+  renewal: 'licenseRenewalWorkflow',
+} as const;
+
+/** The reason recorded on an agent deactivated by the daily check; reinstatement reverses only these. */
+export const LICENSE_EXPIRED_REASON = 'LICENSE_EXPIRED';
+export const LICENSE_RENEWED_REASON = 'LICENSE_RENEWED';

@@ -1,0 +1,2 @@
+export { seedAgents, agentId, type AgentSeed } from './seed';
+export { licenseState, type LicenseState } from './state';

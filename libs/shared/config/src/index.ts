@@ -1,0 +1,1 @@
+export { ConfigError, parseEnv, envSchemas } from './env';

@@ -1,0 +1,29 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+
+export interface DbOptions {
+  /** Pool size; a worker needs about one connection per concurrent activity. */
+  maxConnections?: number;
+  applicationName?: string;
+}
+
+// DATE stays a 'YYYY-MM-DD' string (no time zone shift); BIGINT (counts, ids) becomes a number,
+// which is exact for every value Fleet stores (below 2^53).
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (oid === pg.types.builtins.DATE) return (value: string) => value;
+    if (oid === pg.types.builtins.INT8) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format);
+  }) as typeof pg.types.getTypeParser,
+};
+
+/** A kysely instance over a pg pool. `destroy()` it to close the pool. */
+export function createDb<Database>(url: string, options: DbOptions = {}): Kysely<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.maxConnections ?? 10,
+    application_name: options.applicationName,
+    types,
+  });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}

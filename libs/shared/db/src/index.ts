@@ -1,0 +1,3 @@
+export { createDb, type DbOptions } from './create-db';
+export { migrateToLatest, type MigrationSet } from './migrate';
+export { createDatabaseIfMissing, databaseUrl } from './admin';

@@ -1,0 +1,2 @@
+export { createLogger, type Logger } from './logger';
+export { createMetricsRegistry, startMetricsServer, type MetricsServer } from './metrics';

@@ -1,0 +1,85 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { repoRoot } from './paths';
+
+export interface ManagedProcess {
+  readonly name: string;
+  readonly pid: number;
+  readonly child: ChildProcess;
+  /** Resolves when the process has exited. */
+  readonly exited: Promise<number | null>;
+  stop(signal?: NodeJS.Signals, graceMs?: number): Promise<void>;
+}
+
+export interface SpawnOptions {
+  name: string;
+  command: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Output goes to this file (appended); otherwise it is inherited. */
+  logFile?: string;
+  /** Signal that stops the process gracefully. */
+  stopSignal?: NodeJS.Signals;
+}
+
+/**
+ * Starts a child in its own process group, so stopping it stops everything it started, and
+ * registers it with a reaper that stops it if this process dies without cleaning up.
+ */
+export function spawnManaged(options: SpawnOptions): ManagedProcess {
+  const child = spawn(options.command, options.args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    detached: true,
+    stdio: ['ignore', options.logFile ? 'pipe' : 'inherit', options.logFile ? 'pipe' : 'inherit'],
+  });
+  if (options.logFile) {
+    mkdirSync(path.dirname(options.logFile), { recursive: true });
+    const out = createWriteStream(options.logFile, { flags: 'a' });
+    child.stdout?.pipe(out);
+    child.stderr?.pipe(out);
+  }
+  if (child.pid === undefined) throw new Error(`could not start ${options.name} (${options.command})`);
+  const pid = child.pid;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const stopSignal = options.stopSignal ?? 'SIGTERM';
+  watchWithReaper(pid, stopSignal);
+  return {
+    name: options.name,
+    pid,
+    child,
+    exited,
+    async stop(signal = stopSignal, graceMs = 10_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      killGroup(pid, signal);
+      const timer = setTimeout(() => killGroup(pid, 'SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // the group is gone
+  }
+}
+
+/** Asks a detached reaper to stop `pid` (with `signal`) once this process is gone. */
+export function watchWithReaper(pid: number, signal: NodeJS.Signals = 'SIGTERM'): void {
+  const reaper = spawn(
+    process.execPath,
+    [...tsxLoaderArgs(), path.join(__dirname, 'reaper.ts'), String(process.pid), `${pid}:${signal}`],
+    { cwd: repoRoot, detached: true, stdio: 'ignore' },
+  );
+  reaper.unref();
+}
+
+/** Node arguments that let a plain `node` run a TypeScript file through tsx (cwd: the repo root). */
+export function tsxLoaderArgs(): string[] {
+  return ['--import', 'tsx'];
+}

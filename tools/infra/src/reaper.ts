@@ -1,0 +1,42 @@
+/**
+ * A detached watchdog: `node reaper.js <ownerPid> <pid>:<signal> ...`.
+ * When the owner dies, however it dies (even SIGKILL), it stops the listed processes, so no
+ * server outlives the start command, test run or benchmark that started it.
+ */
+const [ownerArg, ...targets] = process.argv.slice(2);
+const owner = Number(ownerArg);
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function signalGroupOrPid(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+const timer = setInterval(() => {
+  if (alive(owner)) return;
+  clearInterval(timer);
+  const parsed = targets.map((t) => {
+    const [pid, signal] = t.split(':');
+    return { pid: Number(pid), signal: (signal ?? 'SIGTERM') as NodeJS.Signals };
+  });
+  for (const { pid, signal } of parsed) signalGroupOrPid(pid, signal);
+  setTimeout(() => {
+    for (const { pid } of parsed) if (alive(pid)) signalGroupOrPid(pid, 'SIGKILL');
+    process.exit(0);
+  }, 5000);
+}, 500);

@@ -1,0 +1,75 @@
+import { Connection } from '@temporalio/client';
+import path from 'node:path';
+import { spawnManaged, type ManagedProcess } from './managed-process';
+import { resolveTemporalCli } from './temporal-cli';
+
+export interface TemporalDevServerOptions {
+  port: number;
+  /** Web UI port; omit for a headless server (tests). */
+  uiPort?: number;
+  /** SQLite file for a server that keeps its state across restarts; in memory otherwise. */
+  dbFile?: string;
+  logFile: string;
+  namespace?: string;
+}
+
+export interface TemporalDevServer {
+  address: string;
+  uiUrl?: string;
+  namespace: string;
+  process: ManagedProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts `temporal server start-dev` and resolves when its frontend answers health checks. */
+export async function startTemporalDevServer(options: TemporalDevServerOptions): Promise<TemporalDevServer> {
+  const cli = resolveTemporalCli();
+  const namespace = options.namespace ?? 'default';
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--log-level', 'warn'];
+  if (options.uiPort) args.push('--ui-port', String(options.uiPort));
+  else args.push('--headless');
+  if (options.dbFile) args.push('--db-filename', options.dbFile);
+  if (namespace !== 'default') args.push('--namespace', namespace);
+  const server = spawnManaged({
+    name: 'temporal',
+    command: cli,
+    args,
+    cwd: path.dirname(options.logFile),
+    logFile: options.logFile,
+  });
+  const address = `127.0.0.1:${options.port}`;
+  await waitForTemporal(address, 60_000, server);
+  return {
+    address,
+    uiUrl: options.uiPort ? `http://127.0.0.1:${options.uiPort}` : undefined,
+    namespace,
+    process: server,
+    stop: () => server.stop('SIGTERM'),
+  };
+}
+
+async function waitForTemporal(address: string, timeoutMs: number, server: ManagedProcess): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  let exited = false;
+  void server.exited.then(() => (exited = true));
+  while (Date.now() < deadline && !exited) {
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1000 });
+      try {
+        await connection.healthService.check({});
+        await connection.workflowService.describeNamespace({ namespace: 'default' });
+        return;
+      } finally {
+        await connection.close();
+      }
+    } catch (err) {
+      lastError = err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  await server.stop();
+  throw new Error(
+    `Temporal dev server at ${address} did not become ready${exited ? ' (it exited; see its log)' : ''}: ${String(lastError)}`,
+  );
+}
