@@ -29,6 +29,8 @@ export interface SpawnOptions {
  * registers it with a reaper that stops it if this process dies without cleaning up.
  */
 export function spawnManaged(options: SpawnOptions): ManagedProcess {
+  if (options.logFile) mkdirSync(path.dirname(options.logFile), { recursive: true });
+  if (options.cwd) mkdirSync(options.cwd, { recursive: true });
   const child = spawn(options.command, options.args, {
     cwd: options.cwd,
     env: options.env ?? process.env,
@@ -36,14 +38,18 @@ export function spawnManaged(options: SpawnOptions): ManagedProcess {
     stdio: ['ignore', options.logFile ? 'pipe' : 'inherit', options.logFile ? 'pipe' : 'inherit'],
   });
   if (options.logFile) {
-    mkdirSync(path.dirname(options.logFile), { recursive: true });
     const out = createWriteStream(options.logFile, { flags: 'a' });
     child.stdout?.pipe(out);
     child.stderr?.pipe(out);
   }
-  if (child.pid === undefined) throw new Error(`could not start ${options.name} (${options.command})`);
+  if (child.pid === undefined) {
+    throw new Error(`could not start ${options.name}: ${options.command} ${options.args.join(' ')}`);
+  }
   const pid = child.pid;
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.once('error', () => resolve(null));
+  });
   const stopSignal = options.stopSignal ?? 'SIGTERM';
   watchWithReaper(pid, stopSignal);
   return {

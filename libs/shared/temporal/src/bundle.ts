@@ -4,7 +4,8 @@ import path from 'node:path';
 
 /** Bundles a workflows entry point once, at build time, into a file a worker loads in milliseconds. */
 export async function buildWorkflowBundle(workflowsPath: string, outFile: string): Promise<void> {
-  const { code } = await bundleWorkflowCode({ workflowsPath });
+  const quiet = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: console.warn, error: console.error };
+  const { code } = await bundleWorkflowCode({ workflowsPath, logger: quiet });
   mkdirSync(path.dirname(outFile), { recursive: true });
   writeFileSync(outFile, code);
 }

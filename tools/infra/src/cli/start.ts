@@ -1,0 +1,113 @@
+/**
+ * `npm start`: the whole system on its embedded defaults. Temporal dev server (with Web UI),
+ * PostgreSQL (embedded unless DATABASE_URL), every worker and the gateway, each its own process
+ * as it is deployed. Ctrl-C stops everything it started.
+ */
+import path from 'node:path';
+import { envSchemas, parseEnv } from '@fleet/shared-config';
+import { createDatabaseIfMissing, databaseUrl } from '@fleet/shared-db';
+import { z } from 'zod';
+import { buildAllBundles, workerBundles } from '../bundles';
+import { startInfrastructure } from '../infrastructure';
+import { acquireInstanceLock } from '../instance-lock';
+import { spawnManaged, tsxLoaderArgs, type ManagedProcess } from '../managed-process';
+import { fleetDir, repoRoot } from '../paths';
+import { assertPortFree, waitForPort } from '../ports';
+
+const log = (line: string) => console.log(`[fleet] ${line}`);
+
+async function main(): Promise<void> {
+  const env = parseEnv({
+    FLEET_TEMPORAL_PORT: envSchemas.port(7233),
+    FLEET_TEMPORAL_UI_PORT: envSchemas.port(8233),
+    FLEET_POSTGRES_PORT: envSchemas.port(5433),
+    FLEET_GATEWAY_PORT: envSchemas.port(3000),
+    FLEET_LICENSE_METRICS_PORT: envSchemas.port(9464),
+    DATABASE_URL: envSchemas.url.optional(),
+    FLEET_DATABASE: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('fleet'),
+    LOG_LEVEL: envSchemas.logLevel,
+  });
+  const lock = acquireInstanceLock(fleetDir, 'start');
+  const apps: ManagedProcess[] = [];
+  let infra: Awaited<ReturnType<typeof startInfrastructure>> | undefined;
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    log('stopping...');
+    await Promise.all(apps.map((a) => a.stop('SIGTERM', 25_000)));
+    await infra?.stop();
+    lock.release();
+    log('stopped');
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void stopAll(0));
+  process.once('SIGTERM', () => void stopAll(0));
+
+  try {
+    await assertPortFree(env.FLEET_TEMPORAL_PORT, 'FLEET_TEMPORAL_PORT');
+    await assertPortFree(env.FLEET_TEMPORAL_UI_PORT, 'FLEET_TEMPORAL_UI_PORT');
+    if (!env.DATABASE_URL) await assertPortFree(env.FLEET_POSTGRES_PORT, 'FLEET_POSTGRES_PORT');
+    await assertPortFree(env.FLEET_GATEWAY_PORT, 'FLEET_GATEWAY_PORT');
+    await assertPortFree(env.FLEET_LICENSE_METRICS_PORT, 'FLEET_LICENSE_METRICS_PORT');
+
+    log('bundling workflows...');
+    await buildAllBundles();
+    log(`starting Temporal and ${env.DATABASE_URL ? 'connecting to PostgreSQL' : 'embedded PostgreSQL'} (data in ${fleetDir})...`);
+    infra = await startInfrastructure({
+      dir: fleetDir,
+      temporalPort: env.FLEET_TEMPORAL_PORT,
+      temporalUiPort: env.FLEET_TEMPORAL_UI_PORT,
+      persistTemporal: true,
+      postgresPort: env.FLEET_POSTGRES_PORT,
+      databaseUrl: env.DATABASE_URL,
+    });
+    await createDatabaseIfMissing(infra.postgres.url, env.FLEET_DATABASE);
+    const appEnv = {
+      ...process.env,
+      TEMPORAL_ADDRESS: infra.temporal.address,
+      TEMPORAL_NAMESPACE: infra.temporal.namespace,
+      DATABASE_URL: databaseUrl(infra.postgres.url, env.FLEET_DATABASE),
+      LOG_LEVEL: env.LOG_LEVEL,
+    };
+    const startApp = (app: string, extraEnv: Record<string, string>) => {
+      const proc = spawnManaged({
+        name: app,
+        command: process.execPath,
+        args: [...tsxLoaderArgs(), path.join(repoRoot, 'apps', app, 'src', 'main.ts')],
+        cwd: repoRoot,
+        env: { ...appEnv, ...extraEnv },
+        logFile: path.join(fleetDir, 'logs', `${app}.log`),
+      });
+      void proc.exited.then((code) => {
+        if (stopping) return;
+        log(`${app} exited with code ${code}; see ${path.join(fleetDir, 'logs', `${app}.log`)}`);
+        void stopAll(1);
+      });
+      apps.push(proc);
+    };
+    startApp('license-worker', {
+      METRICS_PORT: String(env.FLEET_LICENSE_METRICS_PORT),
+      LICENSE_WORKFLOW_BUNDLE: workerBundles[0]!.bundleFile,
+    });
+    startApp('gateway', { GATEWAY_PORT: String(env.FLEET_GATEWAY_PORT) });
+    await Promise.all([waitForPort(env.FLEET_GATEWAY_PORT, 60_000), waitForPort(env.FLEET_LICENSE_METRICS_PORT, 60_000)]);
+
+    log('Fleet is up.');
+    log(`  Temporal Web UI  ${infra.temporal.uiUrl}`);
+    log(`  Temporal gRPC    ${infra.temporal.address}`);
+    log(`  API              http://127.0.0.1:${env.FLEET_GATEWAY_PORT}/api/v0  (health: /healthz, readiness: /readyz)`);
+    log(`  PostgreSQL       ${databaseUrl(infra.postgres.url, env.FLEET_DATABASE).replace(/:[^:@/]+@/, ':***@')}`);
+    log(`  Worker metrics   http://127.0.0.1:${env.FLEET_LICENSE_METRICS_PORT}/metrics`);
+    log(`  Logs             ${path.join(fleetDir, 'logs')}`);
+    log('Schedules: daily-license-expiry-check (02:00 Asia/Kolkata), daily-license-renewal-reminders (09:00). Ctrl-C stops everything.');
+  } catch (err) {
+    console.error(`[fleet] start failed: ${err instanceof Error ? err.message : String(err)}`);
+    await stopAll(1);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`[fleet] ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
