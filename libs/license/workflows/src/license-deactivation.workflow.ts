@@ -1,4 +1,4 @@
-import { continueAsNew, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, continueAsNew, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
   DEACTIVATION_DEFAULTS as DEFAULTS,
   DEACTIVATION_LIMITS as LIMITS,
@@ -97,8 +97,9 @@ export async function licenseDeactivationWorkflow(input: LicenseDeactivationInpu
       } catch (err) {
         state.totals.failures += agentCount;
         state.totals.failedPages += 1;
-        log.warn('deactivation page failed', { pageNo, after, upTo, error: String(err) });
-        await recordPageFailure({ batchId: state.batchId, pageNo, after, upTo, agentCount, error: String(err) });
+        const error = err instanceof ActivityFailure && err.cause ? err.cause.message : String(err);
+        log.warn('deactivation page failed', { pageNo, after, upTo, error });
+        await recordPageFailure({ batchId: state.batchId, pageNo, after, upTo, agentCount, error });
       }
     };
 

@@ -1,0 +1,60 @@
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { createLogger } from '@fleet/shared-observability';
+import { createDb, migrateToLatest } from '@fleet/shared-db';
+import { licenseMigrations, type LicenseDatabase } from '@fleet/license-data-access';
+import { createTestContext, type TestContext } from '@fleet/tools-infra/testing';
+import type { Kysely } from 'kysely';
+import { loadConfig, type LicenseWorkerConfig } from '../src/config';
+import { startLicenseWorker, type LicenseWorker } from '../src/license-worker';
+
+export interface LicenseTestEnv {
+  ctx: TestContext;
+  db: Kysely<LicenseDatabase>;
+  config: LicenseWorkerConfig;
+  /** Environment for a license worker process pointed at this test's namespace and database. */
+  workerEnv: Record<string, string>;
+  startWorker(): Promise<LicenseWorker>;
+  close(): Promise<void>;
+}
+
+// The SDK's own error lines only (the failure tests make warnings on purpose): tests stay readable.
+try {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+} catch {
+  // installed already in this process
+}
+
+/** A test file's own namespace and migrated database, and the real license worker wired to them. */
+export async function licenseTestEnv(name: string): Promise<LicenseTestEnv> {
+  const ctx = await createTestContext(name);
+  const db = createDb<LicenseDatabase>(ctx.databaseUrl);
+  await migrateToLatest(db, licenseMigrations);
+  const workerEnv = {
+    TEMPORAL_ADDRESS: ctx.temporal.address,
+    TEMPORAL_NAMESPACE: ctx.temporal.namespace,
+    DATABASE_URL: ctx.databaseUrl,
+    LICENSE_WORKFLOW_BUNDLE: ctx.licenseBundle,
+    LICENSE_ENSURE_SCHEDULES: 'false',
+    METRICS_PORT: '0',
+    LOG_LEVEL: 'warn',
+  };
+  const config = loadConfig(workerEnv);
+  const logger = createLogger('license-worker', 'warn');
+  const workers: LicenseWorker[] = [];
+  return {
+    ctx,
+    db,
+    config,
+    workerEnv,
+    async startWorker() {
+      const worker = await startLicenseWorker(config, logger);
+      workers.push(worker);
+      return worker;
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.stop()));
+      await db.destroy();
+      await ctx.close();
+    },
+  };
+}

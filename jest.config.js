@@ -1,0 +1,18 @@
+/** One Jest run for every project: real Temporal and PostgreSQL are started once, in globalSetup. */
+module.exports = {
+  testEnvironment: 'node',
+  transform: {
+    // kysely 0.29 ships ES modules only; Jest (before Node 24.9) cannot require them untransformed.
+    '^.+\\.(ts|js)$': [
+      '@swc/jest',
+      { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
+    ],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!kysely/)'],
+  testMatch: ['<rootDir>/{apps,libs,tools,bench}/**/*.test.ts'],
+  modulePathIgnorePatterns: ['<rootDir>/.fleet/', '/dist/'],
+  globalSetup: '<rootDir>/tools/infra/src/jest/global-setup.ts',
+  globalTeardown: '<rootDir>/tools/infra/src/jest/global-teardown.ts',
+  testTimeout: 120_000,
+  maxWorkers: 2,
+};

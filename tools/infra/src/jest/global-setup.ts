@@ -1,0 +1,33 @@
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { buildAllBundles } from '../bundles';
+import { startInfrastructure, type Infrastructure } from '../infrastructure';
+import { fleetDir } from '../paths';
+import { freePort } from '../ports';
+import { TEST_ENV } from '../testing/env';
+
+/**
+ * Starts one real Temporal dev server and one real PostgreSQL for the whole run, on free ports,
+ * and bundles the workflows once. Test files isolate themselves with a namespace and a database
+ * each (see createTestContext), so parallel files never collide.
+ */
+export default async function globalSetup(): Promise<void> {
+  const dir = path.join(fleetDir, 'test', String(process.pid));
+  rmSync(dir, { recursive: true, force: true });
+  const [temporalPort, postgresPort] = [await freePort(), await freePort()];
+  const infra = await startInfrastructure({
+    dir,
+    temporalPort,
+    persistTemporal: false,
+    postgresPort,
+    databaseUrl: process.env.DATABASE_URL,
+    // Durability settings off: the tests assert behaviour, not crash safety of the disk.
+    postgresSettings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: '200' },
+  });
+  const bundles = await buildAllBundles(path.join(dir, 'bundles'));
+  process.env[TEST_ENV.temporalAddress] = infra.temporal.address;
+  process.env[TEST_ENV.databaseUrl] = infra.postgres.url;
+  process.env[TEST_ENV.licenseBundle] = bundles['license-worker'];
+  process.env[TEST_ENV.dir] = dir;
+  (globalThis as { __fleetInfra?: Infrastructure }).__fleetInfra = infra;
+}

@@ -1,0 +1,45 @@
+import { Client, Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
+import { createDatabaseIfMissing, databaseUrl } from '@fleet/shared-db';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { testEnv } from './env';
+
+export interface TestContext {
+  /** A namespace of this test file's own on the shared dev server. */
+  temporal: { address: string; namespace: string };
+  client: Client;
+  /** A database of this test file's own on the shared PostgreSQL server. */
+  databaseUrl: string;
+  licenseBundle: string;
+  close(): Promise<void>;
+}
+
+/** Isolates a test file: its own Temporal namespace and its own database, dropped at close. */
+export async function createTestContext(name: string): Promise<TestContext> {
+  const suffix = randomBytes(4).toString('hex');
+  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 30);
+  const address = testEnv('temporalAddress');
+  const namespace = `test-${slug.replace(/_/g, '-')}-${suffix}`;
+  const connection = await Connection.connect({ address });
+  await connection.workflowService.registerNamespace({
+    namespace,
+    workflowExecutionRetentionPeriod: msToTs('1 day'),
+  });
+  const server = testEnv('databaseUrl');
+  const database = `t_${slug}_${suffix}`;
+  await createDatabaseIfMissing(server, database);
+  return {
+    temporal: { address, namespace },
+    client: new Client({ connection, namespace }),
+    databaseUrl: databaseUrl(server, database),
+    licenseBundle: testEnv('licenseBundle'),
+    async close() {
+      await connection.close();
+      const admin = new pg.Client({ connectionString: databaseUrl(server, 'postgres') });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}

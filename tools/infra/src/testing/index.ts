@@ -1,0 +1,3 @@
+export { createTestContext, type TestContext } from './context';
+export { testEnv, TEST_ENV } from './env';
+export { waitFor } from './wait';
