@@ -111,8 +111,15 @@ async function describeRun(
   if (status === 'FAILED' || status === 'TERMINATED' || status === 'TIMED_OUT' || status === 'CANCELLED') {
     body.failure = await handle.result().then(
       () => null,
-      (err: unknown) => (err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err)),
+      (err: unknown) => rootCauseMessage(err),
     );
   }
   res.json(body);
+}
+
+/** The innermost cause of a workflow failure: the activity's or workflow's own error message. */
+function rootCauseMessage(err: unknown): string {
+  let e = err;
+  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
+  return e instanceof Error ? e.message : String(e);
 }
