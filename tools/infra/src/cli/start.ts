@@ -16,6 +16,12 @@ import { assertPortFree, waitForPort } from '../ports';
 
 const log = (line: string) => console.log(`[fleet] ${line}`);
 
+function bundleOf(app: string): string {
+  const bundle = workerBundles.find((b) => b.app === app);
+  if (!bundle) throw new Error(`no workflow bundle is declared for ${app}`);
+  return bundle.bundleFile;
+}
+
 async function main(): Promise<void> {
   const env = parseEnv({
     FLEET_TEMPORAL_PORT: envSchemas.port(7233),
@@ -88,7 +94,7 @@ async function main(): Promise<void> {
     };
     startApp('license-worker', {
       METRICS_PORT: String(env.FLEET_LICENSE_METRICS_PORT),
-      LICENSE_WORKFLOW_BUNDLE: workerBundles[0]!.bundleFile,
+      LICENSE_WORKFLOW_BUNDLE: bundleOf('license-worker'),
     });
     startApp('gateway', { GATEWAY_PORT: String(env.FLEET_GATEWAY_PORT) });
     await Promise.all([waitForPort(env.FLEET_GATEWAY_PORT, 60_000), waitForPort(env.FLEET_LICENSE_METRICS_PORT, 60_000)]);
