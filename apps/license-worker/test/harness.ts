@@ -1,4 +1,4 @@
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import './quiet-runtime';
 import { createLogger } from '@fleet/shared-observability';
 import { createDb, migrateToLatest } from '@fleet/shared-db';
 import { licenseMigrations, type LicenseDatabase } from '@fleet/license-data-access';

@@ -1,9 +1,10 @@
-import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { testEnv } from '@fleet/tools-infra/testing';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { HISTORIES_DIR } from './histories';
+import './quiet-runtime';
 
 const files = readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json'));
 
@@ -19,7 +20,8 @@ describe('replay of recorded license workflow histories', () => {
   });
 
   it.each(files)('%s replays without a determinism error', async (file) => {
-    const history = historyFromJSON(JSON.parse(readFileSync(path.join(HISTORIES_DIR, file), 'utf8')));
+    // Saved with the proto's own toJSON (see recordHistory), so fromObject reads it back exactly.
+    const history = temporal.api.history.v1.History.fromObject(JSON.parse(readFileSync(path.join(HISTORIES_DIR, file), 'utf8')));
     await Worker.runReplayHistory(
       { workflowBundle: { codePath: testEnv('licenseBundle') }, replayName: file },
       history,
