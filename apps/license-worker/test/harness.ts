@@ -17,13 +17,6 @@ export interface LicenseTestEnv {
   close(): Promise<void>;
 }
 
-// The SDK's own error lines only (the failure tests make warnings on purpose): tests stay readable.
-try {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-} catch {
-  // installed already in this process
-}
-
 /** A test file's own namespace and migrated database, and the real license worker wired to them. */
 export async function licenseTestEnv(name: string): Promise<LicenseTestEnv> {
   const ctx = await createTestContext(name);
