@@ -21,27 +21,18 @@ beforeAll(async () => {
 });
 afterAll(() => env.close());
 
-async function runReminders(input: RenewalRemindersInput, record?: string): Promise<RenewalRemindersSummary> {
-  const workflowId = `reminders-${randomUUID()}`;
-  const summary = await env.ctx.client.workflow.execute(LICENSE_WORKFLOW_TYPES.reminders, {
-    taskQueue: LICENSE_TASK_QUEUE,
-    workflowId,
-    args: [input],
-  });
+/** Runs a license workflow to its end on the real worker, recording its history when asked. */
+async function run<R>(type: string, workflowId: string, input: unknown, record?: string): Promise<R> {
+  const result = await env.ctx.client.workflow.execute(type, { taskQueue: LICENSE_TASK_QUEUE, workflowId, args: [input] });
   if (record) await recordHistory(env.ctx.client, workflowId, record);
-  return summary as RenewalRemindersSummary;
+  return result as R;
 }
 
-async function renew(input: LicenseRenewalInput, record?: string): Promise<LicenseRenewalResult> {
-  const workflowId = licenseRenewalWorkflowId(input.licenseId, input.renewalDate);
-  const result = await env.ctx.client.workflow.execute(LICENSE_WORKFLOW_TYPES.renewal, {
-    taskQueue: LICENSE_TASK_QUEUE,
-    workflowId,
-    args: [input],
-  });
-  if (record) await recordHistory(env.ctx.client, workflowId, record);
-  return result as LicenseRenewalResult;
-}
+const runReminders = (input: RenewalRemindersInput, record?: string) =>
+  run<RenewalRemindersSummary>(LICENSE_WORKFLOW_TYPES.reminders, `reminders-${randomUUID()}`, input, record);
+
+const renew = (input: LicenseRenewalInput, record?: string) =>
+  run<LicenseRenewalResult>(LICENSE_WORKFLOW_TYPES.renewal, licenseRenewalWorkflowId(input.licenseId, input.renewalDate), input, record);
 
 async function reminderKeys(prefix: string): Promise<string[]> {
   const { rows } = await sql<{ idempotency_key: string }>`

@@ -8,8 +8,8 @@ export interface InfrastructureOptions {
   temporalPort: number;
   /** Web UI port; headless when omitted. */
   temporalUiPort?: number;
-  /** Keep Temporal's state in a file under `dir` across restarts (start), or in memory (tests). */
-  persistTemporal: boolean;
+  /** Keep state across restarts (start: Temporal in a file, PostgreSQL kept), or throw it away (tests, benchmarks). */
+  persistent: boolean;
   postgresPort: number;
   /** An external PostgreSQL server; the embedded one is started when absent. */
   databaseUrl?: string;
@@ -29,7 +29,7 @@ export async function startInfrastructure(options: InfrastructureOptions): Promi
     startTemporalDevServer({
       port: options.temporalPort,
       uiPort: options.temporalUiPort,
-      dbFile: options.persistTemporal ? path.join(options.dir, 'temporal.db') : undefined,
+      dbFile: options.persistent ? path.join(options.dir, 'temporal.db') : undefined,
       logFile: path.join(options.dir, 'logs', 'temporal.log'),
     }),
     options.databaseUrl
@@ -38,6 +38,7 @@ export async function startInfrastructure(options: InfrastructureOptions): Promi
           dataDir: path.join(options.dir, 'postgres', 'data'),
           port: options.postgresPort,
           settings: options.postgresSettings,
+          ephemeral: !options.persistent,
         }),
   ]);
   if (temporal.status === 'rejected' || postgres.status === 'rejected') {

@@ -1,18 +1,11 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { isAlive } from './pids';
 
 export interface InstanceLock {
   release(): void;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Holds a pid file so a second start in the same folder fails with a clear message instead of
@@ -36,7 +29,7 @@ export function acquireInstanceLock(dir: string, what: string): InstanceLock {
       } catch {
         holder = undefined;
       }
-      if (holder && alive(holder.pid)) {
+      if (holder && isAlive(holder.pid)) {
         throw new Error(
           `Fleet is already running (pid ${holder.pid}, started ${holder.startedAt}). ` +
             `Stop it with Ctrl-C in its terminal or 'kill ${holder.pid}', or set FLEET_HOME to run a second copy elsewhere.`,

@@ -3,17 +3,10 @@
  * When the owner dies, however it dies (even SIGKILL), it stops the listed processes, so no
  * server outlives the start command, test run or benchmark that started it.
  */
+import { isAlive } from './pids';
+
 const [ownerArg, ...targets] = process.argv.slice(2);
 const owner = Number(ownerArg);
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function signalGroupOrPid(pid: number, signal: NodeJS.Signals): void {
   try {
@@ -28,7 +21,7 @@ function signalGroupOrPid(pid: number, signal: NodeJS.Signals): void {
 }
 
 const timer = setInterval(() => {
-  if (alive(owner)) return;
+  if (isAlive(owner)) return;
   clearInterval(timer);
   const parsed = targets.map((t) => {
     const [pid, signal] = t.split(':');
@@ -36,7 +29,7 @@ const timer = setInterval(() => {
   });
   for (const { pid, signal } of parsed) signalGroupOrPid(pid, signal);
   setTimeout(() => {
-    for (const { pid } of parsed) if (alive(pid)) signalGroupOrPid(pid, 'SIGKILL');
+    for (const { pid } of parsed) if (isAlive(pid)) signalGroupOrPid(pid, 'SIGKILL');
     process.exit(0);
   }, 5000);
 }, 500);

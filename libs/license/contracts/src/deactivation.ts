@@ -10,7 +10,7 @@ export interface LicenseDeactivationInput {
   batchSize?: number;
   /** Days a license may be overdue before it counts as expired. Default 0. */
   gracePeriodDays?: number;
-  /** Pages per execution before continuing as new (Temporal may suggest it sooner). Default 400. */
+  /** Pages per execution before continuing as new (Temporal may suggest it sooner). Default 300 (about 3,500 events). */
   maxPagesPerRun?: number;
   /** Pages applied at once; pages are disjoint key ranges. Default 2. */
   pageConcurrency?: number;
@@ -72,7 +72,7 @@ export const deactivationProgressQuery = defineQuery<DeactivationProgress>('deac
 export const DEACTIVATION_DEFAULTS = {
   batchSize: 2000,
   gracePeriodDays: 0,
-  maxPagesPerRun: 400,
+  maxPagesPerRun: 300,
   pageConcurrency: 2,
   pageTimeoutSeconds: 120,
   dryRunSampleSize: 20,

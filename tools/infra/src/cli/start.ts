@@ -64,7 +64,7 @@ async function main(): Promise<void> {
       dir: fleetDir,
       temporalPort: env.FLEET_TEMPORAL_PORT,
       temporalUiPort: env.FLEET_TEMPORAL_UI_PORT,
-      persistTemporal: true,
+      persistent: true,
       postgresPort: env.FLEET_POSTGRES_PORT,
       databaseUrl: env.DATABASE_URL,
     });

@@ -18,7 +18,7 @@ export default async function globalSetup(): Promise<void> {
   const infra = await startInfrastructure({
     dir,
     temporalPort,
-    persistTemporal: false,
+    persistent: false,
     postgresPort,
     databaseUrl: process.env.DATABASE_URL,
     // Durability settings off: the tests assert behaviour, not crash safety of the disk.
