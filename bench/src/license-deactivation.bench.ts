@@ -73,7 +73,8 @@ async function main(): Promise<void> {
   });
   const connection = await Connection.connect({ address: infra.temporal.address });
   const client = new Client({ connection, namespace: infra.temporal.namespace });
-  const bundle = (await buildAllBundles(path.join(dir, 'bundles')))['license-worker']!;
+  const bundle = (await buildAllBundles(path.join(dir, 'bundles')))['license-worker'];
+  if (!bundle) throw new Error('no license-worker workflow bundle was built');
 
   async function prepare(database: string, count: number): Promise<string> {
     await createDatabaseIfMissing(infra.postgres.url, database);
@@ -137,7 +138,7 @@ async function main(): Promise<void> {
           pages: summary.pages,
           executions: summary.executions,
         },
-        verifiedDeactivated: rows[0]!.n,
+        verifiedDeactivated: rows[0]?.n ?? 0,
       };
       log(`${strategy}: ${measured.agentsPerSecond} agents/s, ${measured.wallSeconds} s, peak RSS ${rss} MB`);
       return measured;
