@@ -32,7 +32,7 @@ export async function licenseTestEnv(name: string): Promise<LicenseTestEnv> {
     LOG_LEVEL: 'warn',
   };
   const config = loadConfig(workerEnv);
-  const logger = createLogger('license-worker', 'warn');
+  const logger = createLogger('license-worker', 'fatal');
   const workers: LicenseWorker[] = [];
   return {
     ctx,

@@ -37,6 +37,7 @@ export async function startInfrastructure(options: InfrastructureOptions): Promi
       : startEmbeddedPostgres({
           dataDir: path.join(options.dir, 'postgres', 'data'),
           port: options.postgresPort,
+          logFile: path.join(options.dir, 'logs', 'postgres.log'),
           settings: options.postgresSettings,
           ephemeral: !options.persistent,
         }),

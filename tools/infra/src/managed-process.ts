@@ -22,6 +22,9 @@ export interface SpawnOptions {
   logFile?: string;
   /** Signal that stops the process gracefully. */
   stopSignal?: NodeJS.Signals;
+  /** Run as this user (a root owner starting PostgreSQL). */
+  uid?: number;
+  gid?: number;
 }
 
 /**
@@ -36,6 +39,8 @@ export function spawnManaged(options: SpawnOptions): ManagedProcess {
     env: options.env ?? process.env,
     detached: true,
     stdio: ['ignore', options.logFile ? 'pipe' : 'inherit', options.logFile ? 'pipe' : 'inherit'],
+    uid: options.uid,
+    gid: options.gid,
   });
   if (options.logFile) {
     const out = createWriteStream(options.logFile, { flags: 'a' });
