@@ -10,7 +10,7 @@ import { LICENSE_TASK_QUEUE, LICENSE_WORKFLOW_TYPES, DEACTIVATION_DEFAULTS, type
 import { licenseMigrations, type LicenseDatabase } from '@fleet/license-data-access';
 import { seedAgents } from '@fleet/license-data-access/testing';
 import { createDatabaseIfMissing, createDb, databaseUrl, migrateToLatest } from '@fleet/shared-db';
-import { buildAllBundles, fleetDir, freePort, repoRoot, spawnManaged, startInfrastructure, tsxLoaderArgs } from '@fleet/tools-infra';
+import { buildAllBundles, fleetDir, freePort, repoRoot, spawnManaged, startInfrastructure, appNodeArgs } from '@fleet/tools-infra';
 import { Client, Connection } from '@temporalio/client';
 import { sql } from 'kysely';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -95,7 +95,7 @@ async function main(): Promise<void> {
     const worker = spawnManaged({
       name: strategy,
       command: process.execPath,
-      args: [...tsxLoaderArgs(), path.join(repoRoot, script)],
+      args: [...appNodeArgs(), path.join(repoRoot, script)],
       cwd: repoRoot,
       env: {
         ...process.env,

@@ -1,5 +1,5 @@
 import { createLogger } from '@fleet/shared-observability';
-import { createTestContext, freePort, repoRoot, spawnManaged, testEnv, tsxLoaderArgs, waitFor, type ManagedProcess, type TestContext } from '@fleet/tools-infra/testing';
+import { createTestContext, freePort, repoRoot, spawnManaged, testEnv, appNodeArgs, waitFor, type ManagedProcess, type TestContext } from '@fleet/tools-infra/testing';
 import path from 'node:path';
 import { loadConfig } from '../src/config';
 import { startGateway, type RunningGateway } from '../src/gateway';
@@ -16,7 +16,7 @@ beforeAll(async () => {
   worker = spawnManaged({
     name: 'license-worker',
     command: process.execPath,
-    args: [...tsxLoaderArgs(), path.join(repoRoot, 'apps/license-worker/src/main.ts')],
+    args: [...appNodeArgs(), path.join(repoRoot, 'apps/license-worker/src/main.ts')],
     cwd: repoRoot,
     env: {
       ...process.env,

@@ -1,6 +1,6 @@
 import { LICENSE_TASK_QUEUE, LICENSE_WORKFLOW_TYPES, deactivationProgressQuery, type LicenseDeactivationSummary } from '@fleet/license-contracts';
 import { seedAgents } from '@fleet/license-data-access/testing';
-import { repoRoot, spawnManaged, testEnv, tsxLoaderArgs, waitFor, type ManagedProcess } from '@fleet/tools-infra/testing';
+import { repoRoot, spawnManaged, testEnv, appNodeArgs, waitFor, type ManagedProcess } from '@fleet/tools-infra/testing';
 import { sql } from 'kysely';
 import path from 'node:path';
 import { licenseTestEnv, type LicenseTestEnv } from './harness';
@@ -19,7 +19,7 @@ function workerProcess(): ManagedProcess {
   return spawnManaged({
     name: 'license-worker',
     command: process.execPath,
-    args: [...tsxLoaderArgs(), path.join(repoRoot, 'apps/license-worker/src/main.ts')],
+    args: [...appNodeArgs(), path.join(repoRoot, 'apps/license-worker/src/main.ts')],
     cwd: repoRoot,
     env: { ...process.env, ...env.workerEnv },
     logFile: path.join(testEnv('dir'), 'logs', 'crash-recovery-worker.log'),

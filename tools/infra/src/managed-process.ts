@@ -90,6 +90,15 @@ export function watchWithReaper(pid: number, signal: NodeJS.Signals = 'SIGTERM')
   reaper.unref();
 }
 
+/**
+ * Node arguments for an app process: a bounded old space, so V8 collects instead of growing
+ * toward its default (a quarter of the machine), and tsx to run TypeScript (cwd: the repo root).
+ * Deployments set the same heap size.
+ */
+export function appNodeArgs(heapMb = Number(process.env.FLEET_APP_HEAP_MB ?? 256)): string[] {
+  return [`--max-old-space-size=${heapMb}`, ...tsxLoaderArgs()];
+}
+
 /** Node arguments that let a plain `node` run a TypeScript file through tsx (cwd: the repo root). */
 export function tsxLoaderArgs(): string[] {
   return ['--import', 'tsx'];

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { buildAllBundles, workerBundles } from '../bundles';
 import { startInfrastructure } from '../infrastructure';
 import { acquireInstanceLock } from '../instance-lock';
-import { spawnManaged, tsxLoaderArgs, type ManagedProcess } from '../managed-process';
+import { spawnManaged, appNodeArgs, type ManagedProcess } from '../managed-process';
 import { fleetDir, repoRoot } from '../paths';
 import { assertPortFree, waitForPort } from '../ports';
 
@@ -80,7 +80,7 @@ async function main(): Promise<void> {
       const proc = spawnManaged({
         name: app,
         command: process.execPath,
-        args: [...tsxLoaderArgs(), path.join(repoRoot, 'apps', app, 'src', 'main.ts')],
+        args: [...appNodeArgs(), path.join(repoRoot, 'apps', app, 'src', 'main.ts')],
         cwd: repoRoot,
         env: { ...appEnv, ...extraEnv },
         logFile: path.join(fleetDir, 'logs', `${app}.log`),

@@ -1,6 +1,6 @@
 export { createTestContext, type TestContext } from './context';
 export { testEnv, TEST_ENV } from './env';
 export { waitFor } from './wait';
-export { spawnManaged, tsxLoaderArgs, type ManagedProcess } from '../managed-process';
+export { spawnManaged, appNodeArgs, tsxLoaderArgs, type ManagedProcess } from '../managed-process';
 export { repoRoot } from '../paths';
 export { freePort } from '../ports';
