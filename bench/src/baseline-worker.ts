@@ -8,6 +8,7 @@ import { createLicenseActivities } from '@fleet/license-activities';
 import { LICENSE_EXPIRED_REASON, type DeactivatePageInput, type DeactivatePageResult } from '@fleet/license-contracts';
 import type { LicenseDatabase } from '@fleet/license-data-access';
 import { createDb } from '@fleet/shared-db';
+import { createOutbox } from '@fleet/shared-events';
 import { createLogger } from '@fleet/shared-observability';
 import { installRuntime, runWorker } from '@fleet/shared-temporal';
 import { sql, type Kysely } from 'kysely';
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
   const logger = createLogger('license-baseline-worker', 'warn');
   installRuntime(logger);
   const db = createDb<LicenseDatabase>(process.env.DATABASE_URL ?? '', { maxConnections: 4 });
-  const activities = { ...createLicenseActivities({ db, logger }), deactivatePage: (input: DeactivatePageInput) => rowAtATimePage(db, input) };
+  const activities = { ...createLicenseActivities({ db, logger, outbox: createOutbox('license-baseline-worker') }), deactivatePage: (input: DeactivatePageInput) => rowAtATimePage(db, input) };
   const worker = await runWorker({
     target: { address: process.env.TEMPORAL_ADDRESS ?? '', namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' },
     taskQueue: BASELINE_TASK_QUEUE,

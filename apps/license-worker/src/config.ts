@@ -17,6 +17,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       /** Create or update the license schedules at start. */
       LICENSE_ENSURE_SCHEDULES: envSchemas.boolean(true),
       LICENSE_MAX_CONCURRENT_ACTIVITIES: envSchemas.positiveInt(8),
+      /** The broker's WebSocket service; without it events wait in the outbox. */
+      PULSAR_WS_URL: z.string().regex(/^wss?:\/\/[^\s]+$/, 'expected ws://host:port').optional(),
+      /** The Pulsar tenant of Fleet's topics. */
+      EVENTS_TENANT: z.string().regex(/^[a-z0-9-]+$/, 'expected a tenant name').default('fleet'),
       LOG_LEVEL: envSchemas.logLevel,
     },
     env,

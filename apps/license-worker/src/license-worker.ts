@@ -2,6 +2,7 @@ import { LICENSE_TASK_QUEUE } from '@fleet/license-contracts';
 import { createLicenseActivities, createLicenseMetrics } from '@fleet/license-activities';
 import { licenseMigrations, type LicenseDatabase } from '@fleet/license-data-access';
 import { createDb, migrateToLatest } from '@fleet/shared-db';
+import { createOutbox, eventsMigrations, startOutboxRelay, type OutboxRelay } from '@fleet/shared-events';
 import type { Logger } from '@fleet/shared-observability';
 import { connectClient, ensureSchedule, runWorker, workflowSource, type RunningWorker } from '@fleet/shared-temporal';
 import type { Registry } from 'prom-client';
@@ -9,6 +10,8 @@ import type { LicenseWorkerConfig } from './config';
 import { licenseSchedules } from './schedules';
 
 export interface LicenseWorker extends RunningWorker {
+  /** The outbox relay, when a broker is configured. */
+  relay?: OutboxRelay;
   /** Stops polling, lets in-flight work finish, then closes the database pool. */
   stop(): Promise<void>;
 }
@@ -24,8 +27,10 @@ export async function startLicenseWorker(
     maxConnections: config.DATABASE_POOL_SIZE,
     applicationName: 'license-worker',
   });
-  const applied = await migrateToLatest(db, licenseMigrations);
-  if (applied.length) logger.info({ applied }, 'license migrations applied');
+  const applied = [...(await migrateToLatest(db, licenseMigrations)), ...(await migrateToLatest(db, eventsMigrations))];
+  if (applied.length) logger.info({ applied }, 'migrations applied');
+  const relay = config.PULSAR_WS_URL ? startOutboxRelay({ db, wsUrl: config.PULSAR_WS_URL, logger }) : undefined;
+  if (!relay) logger.warn('PULSAR_WS_URL is not set: events wait in the outbox until a relay with a broker runs');
 
   const target = { address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE };
   if (config.LICENSE_ENSURE_SCHEDULES) {
@@ -44,13 +49,22 @@ export async function startLicenseWorker(
     target,
     taskQueue: options.taskQueue ?? LICENSE_TASK_QUEUE,
     workflows: workflowSource(config.LICENSE_WORKFLOW_BUNDLE, require.resolve('@fleet/license-workflows')),
-    activities: createLicenseActivities({ db, logger, metrics: registry && createLicenseMetrics(registry) }),
+    activities: createLicenseActivities({
+      db,
+      logger,
+      outbox: createOutbox('license-worker', config.EVENTS_TENANT),
+      metrics: registry && createLicenseMetrics(registry),
+    }),
     logger,
     tuning: { maxConcurrentActivityTaskExecutions: config.LICENSE_MAX_CONCURRENT_ACTIVITIES },
   });
-  const done = running.done.finally(() => db.destroy());
+  const done = running.done.finally(async () => {
+    await relay?.stop();
+    await db.destroy();
+  });
   return {
     ...running,
+    relay,
     done,
     async stop() {
       await running.shutdown();

@@ -7,3 +7,4 @@ export { freePort, isPortFree, assertPortFree, waitForPort } from './ports';
 export { acquireInstanceLock } from './instance-lock';
 export { repoRoot, fleetDir, toolsCacheDir } from './paths';
 export { workerBundles, buildAllBundles } from './bundles';
+export { startPulsarStandalone, resolvePulsarHome, javaAvailable, PULSAR_VERSION, PULSAR_CLUSTER, PulsarUnavailableError, type PulsarServer } from './pulsar';

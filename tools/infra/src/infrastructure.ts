@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { startEmbeddedPostgres, externalPostgres, type PostgresServer } from './postgres';
 import { startTemporalDevServer, type TemporalDevServer } from './temporal-dev-server';
+import { PulsarUnavailableError, startPulsarStandalone, type PulsarServer } from './pulsar';
 
 export interface InfrastructureOptions {
   /** Folder for this run's data and logs. */
@@ -15,17 +16,22 @@ export interface InfrastructureOptions {
   databaseUrl?: string;
   /** Extra PostgreSQL settings for the embedded server. */
   postgresSettings?: Record<string, string>;
+  /** Start a Pulsar standalone broker on these ports (when Java is present). */
+  pulsar?: { webPort: number; brokerPort: number };
 }
 
 export interface Infrastructure {
   temporal: TemporalDevServer;
   postgres: PostgresServer;
+  /** Absent when it was not asked for or could not start (see `pulsarUnavailable`). */
+  pulsar?: PulsarServer;
+  pulsarUnavailable?: string;
   stop(): Promise<void>;
 }
 
-/** Starts the Temporal dev server and PostgreSQL side by side: the one module start, tests and benchmarks share. */
+/** Starts the Temporal dev server, PostgreSQL and Pulsar side by side: the one module start, tests and benchmarks share. */
 export async function startInfrastructure(options: InfrastructureOptions): Promise<Infrastructure> {
-  const [temporal, postgres] = await Promise.allSettled([
+  const [temporal, postgres, pulsar] = await Promise.allSettled([
     startTemporalDevServer({
       port: options.temporalPort,
       uiPort: options.temporalUiPort,
@@ -41,17 +47,32 @@ export async function startInfrastructure(options: InfrastructureOptions): Promi
           settings: options.postgresSettings,
           ephemeral: !options.persistent,
         }),
+    options.pulsar
+      ? startPulsarStandalone({
+          dir: path.join(options.dir, 'pulsar'),
+          webPort: options.pulsar.webPort,
+          brokerPort: options.pulsar.brokerPort,
+          logFile: path.join(options.dir, 'logs', 'pulsar.log'),
+        })
+      : Promise.resolve(undefined),
   ]);
-  if (temporal.status === 'rejected' || postgres.status === 'rejected') {
-    if (temporal.status === 'fulfilled') await temporal.value.stop();
-    if (postgres.status === 'fulfilled') await postgres.value.stop();
-    throw temporal.status === 'rejected' ? temporal.reason : (postgres as PromiseRejectedResult).reason;
+  const started = [temporal, postgres, pulsar].flatMap((r) => (r.status === 'fulfilled' && r.value ? [r.value] : []));
+  // Without Java the system still runs, its events waiting in the outbox; any other failure stops the start.
+  const fatal = [temporal, postgres, pulsar].find(
+    (r): r is PromiseRejectedResult => r.status === 'rejected' && !(r.reason instanceof PulsarUnavailableError),
+  );
+  if (fatal) {
+    await Promise.all(started.map((s) => s.stop()));
+    throw fatal.reason;
   }
+  const value = <T,>(r: PromiseSettledResult<T>) => (r as PromiseFulfilledResult<T>).value;
   return {
-    temporal: temporal.value,
-    postgres: postgres.value,
+    temporal: value(temporal),
+    postgres: value(postgres),
+    pulsar: pulsar.status === 'fulfilled' ? pulsar.value : undefined,
+    pulsarUnavailable: pulsar.status === 'rejected' ? (pulsar.reason as Error).message : undefined,
     async stop() {
-      await Promise.all([temporal.value.stop(), postgres.value.stop()]);
+      await Promise.all(started.map((s) => s.stop()));
     },
   };
 }

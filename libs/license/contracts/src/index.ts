@@ -4,3 +4,4 @@ export * from './reminders';
 export * from './renewal';
 export * from './activities';
 export * from './dates';
+export * from './events';

@@ -54,7 +54,10 @@ export async function previewExpired(db: Db, input: { cutoffDate: IsoDate; sampl
  * the page's result is stored under (batch, page), so a retried page changes nothing twice and
  * reports what it did the first time.
  */
-export async function deactivatePage(db: Db, input: DeactivatePageInput): Promise<DeactivatePageResult> {
+/** Called inside a page's transaction with the agents it deactivated (to write their events). */
+export type OnDeactivated = (tx: Transaction<LicenseDatabase>, agents: { agentId: string; previousStatus: string }[]) => Promise<void>;
+
+export async function deactivatePage(db: Db, input: DeactivatePageInput, onDeactivated?: OnDeactivated): Promise<DeactivatePageResult> {
   return db.transaction().execute(async (tx) => {
     const done = await tx
       .selectFrom('license_batch_pages')
@@ -64,7 +67,7 @@ export async function deactivatePage(db: Db, input: DeactivatePageInput): Promis
       .executeTakeFirst();
     if (done) return done.result as unknown as DeactivatePageResult;
 
-    const result = await deactivateRange(tx, input);
+    const result = await deactivateRange(tx, input, onDeactivated);
     await tx
       .insertInto('license_batch_pages')
       .values({ batch_id: input.batchId, page_no: input.pageNo, result: JSON.stringify(result) })
@@ -73,7 +76,11 @@ export async function deactivatePage(db: Db, input: DeactivatePageInput): Promis
   });
 }
 
-async function deactivateRange(tx: Transaction<LicenseDatabase>, input: DeactivatePageInput): Promise<DeactivatePageResult> {
+async function deactivateRange(
+  tx: Transaction<LicenseDatabase>,
+  input: DeactivatePageInput,
+  onDeactivated?: OnDeactivated,
+): Promise<DeactivatePageResult> {
   const { rows: targets } = await sql<{
     agent_id: string;
     status: string;
@@ -117,6 +124,7 @@ async function deactivateRange(tx: Transaction<LicenseDatabase>, input: Deactiva
     FROM unnest(${ids}::text[], ${targets.map((t) => t.status)}::text[],
                 ${targets.map((t) => t.portal_enabled)}::boolean[], ${targets.map((t) => t.commission_active)}::boolean[])
       AS h(agent_id, status, portal, commission)`.execute(tx);
+  await onDeactivated?.(tx, targets.map((t) => ({ agentId: t.agent_id, previousStatus: t.status })));
 
   return {
     expiredLicenses: licenses.rows[0]?.n ?? 0,

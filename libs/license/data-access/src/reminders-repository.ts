@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import {
   addDays,
   dueReminderOffset,
@@ -12,9 +12,17 @@ import type { LicenseDatabase } from './schema';
  * largest offset, walking (renewal_date, license_id) with a keyset cursor. Each reminder has an
  * idempotency key (license, renewal date, offset), so it is queued once however often this runs.
  */
+export interface QueuedReminder {
+  agentId: string;
+  licenseId: string;
+  renewalDate: string;
+  daysBefore: number;
+}
+
 export async function queueRemindersPage(
   db: Kysely<LicenseDatabase>,
   input: QueueRemindersPageInput,
+  onQueued?: (tx: Transaction<LicenseDatabase>, reminders: QueuedReminder[]) => Promise<void>,
 ): Promise<QueueRemindersPageResult> {
   const horizon = addDays(input.runDate, Math.max(...input.offsetsDays));
   const after = input.after
@@ -32,19 +40,23 @@ export async function queueRemindersPage(
     const offset = dueReminderOffset(r.days_left, input.offsetsDays);
     return offset === undefined ? [] : [{ ...r, offset }];
   });
-  let queued = 0;
-  if (due.length) {
-    const inserted = await sql`
-      INSERT INTO notifications (idempotency_key, agent_id, template, payload)
-      SELECT 'license-reminder:' || d.license_id || ':' || d.renewal_date || ':' || d.offset_days,
-             d.agent_id, 'LICENSE_RENEWAL_REMINDER',
-             jsonb_build_object('licenseId', d.license_id, 'renewalDate', d.renewal_date, 'daysBefore', d.offset_days)
-      FROM unnest(${due.map((d) => d.license_id)}::text[], ${due.map((d) => d.agent_id)}::text[],
-                  ${due.map((d) => d.renewal_date)}::text[], ${due.map((d) => d.offset)}::int[])
-        AS d(license_id, agent_id, renewal_date, offset_days)
-      ON CONFLICT (idempotency_key) DO NOTHING`.execute(db);
-    queued = Number(inserted.numAffectedRows ?? 0);
-  }
+  const queued = due.length
+    ? await db.transaction().execute(async (tx) => {
+        const inserted = await sql<{ agent_id: string; payload: Omit<QueuedReminder, 'agentId'> }>`
+          INSERT INTO notifications (idempotency_key, agent_id, template, payload)
+          SELECT 'license-reminder:' || d.license_id || ':' || d.renewal_date || ':' || d.offset_days,
+                 d.agent_id, 'LICENSE_RENEWAL_REMINDER',
+                 jsonb_build_object('licenseId', d.license_id, 'renewalDate', d.renewal_date, 'daysBefore', d.offset_days)
+          FROM unnest(${due.map((d) => d.license_id)}::text[], ${due.map((d) => d.agent_id)}::text[],
+                      ${due.map((d) => d.renewal_date)}::text[], ${due.map((d) => d.offset)}::int[])
+            AS d(license_id, agent_id, renewal_date, offset_days)
+          ON CONFLICT (idempotency_key) DO NOTHING
+          RETURNING agent_id, payload`.execute(tx);
+        // Only reminders queued now: one already queued on an earlier run has had its event.
+        await onQueued?.(tx, inserted.rows.map((r) => ({ agentId: r.agent_id, ...r.payload })));
+        return inserted.rows.length;
+      })
+    : 0;
   const last = rows.at(-1);
   return {
     scanned: rows.length,

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import {
   LICENSE_EXPIRED_REASON,
   LICENSE_RENEWED_REASON,
@@ -20,7 +20,11 @@ export class LicenseNotFoundError extends Error {
  * the deactivation itself turned them off. Writes history, a notification and an audit record,
  * all in one transaction; a repeated request returns the first result and changes nothing.
  */
-export async function renewLicense(db: Kysely<LicenseDatabase>, input: RenewLicenseInput): Promise<LicenseRenewalResult> {
+export async function renewLicense(
+  db: Kysely<LicenseDatabase>,
+  input: RenewLicenseInput,
+  onReinstated?: (tx: Transaction<LicenseDatabase>, result: LicenseRenewalResult) => Promise<void>,
+): Promise<LicenseRenewalResult> {
   return db.transaction().execute(async (tx) => {
     const previous = await tx
       .selectFrom('batch_operations')
@@ -129,6 +133,7 @@ export async function renewLicense(db: Kysely<LicenseDatabase>, input: RenewLice
         .execute();
       result.reinstated = true;
       result.restoredStatus = deactivation.from_status;
+      await onReinstated?.(tx, result);
     }
 
     await tx

@@ -4,6 +4,8 @@ export const TEST_ENV = {
   databaseUrl: 'FLEET_TEST_DATABASE_URL',
   licenseBundle: 'FLEET_TEST_LICENSE_BUNDLE',
   dir: 'FLEET_TEST_DIR',
+  pulsarWsUrl: 'FLEET_TEST_PULSAR_WS_URL',
+  pulsarAdminUrl: 'FLEET_TEST_PULSAR_ADMIN_URL',
 } as const;
 
 export function testEnv(name: keyof typeof TEST_ENV): string {
