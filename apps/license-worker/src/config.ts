@@ -19,6 +19,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       LICENSE_MAX_CONCURRENT_ACTIVITIES: envSchemas.positiveInt(8),
       /** The broker's WebSocket service; without it events wait in the outbox. */
       PULSAR_WS_URL: z.string().regex(/^wss?:\/\/[^\s]+$/, 'expected ws://host:port').optional(),
+      /** The broker's admin API, to create the domain's namespace; optional when it exists already. */
+      PULSAR_ADMIN_URL: envSchemas.url.optional(),
       /** The Pulsar tenant of Fleet's topics. */
       EVENTS_TENANT: z.string().regex(/^[a-z0-9-]+$/, 'expected a tenant name').default('fleet'),
       LOG_LEVEL: envSchemas.logLevel,

@@ -1,8 +1,8 @@
-import { LICENSE_TASK_QUEUE } from '@fleet/license-contracts';
+import { LICENSE_EVENT_DOMAIN, LICENSE_TASK_QUEUE } from '@fleet/license-contracts';
 import { createLicenseActivities, createLicenseMetrics } from '@fleet/license-activities';
 import { licenseMigrations, type LicenseDatabase } from '@fleet/license-data-access';
 import { createDb, migrateToLatest } from '@fleet/shared-db';
-import { createOutbox, eventsMigrations, startOutboxRelay, type OutboxRelay } from '@fleet/shared-events';
+import { createOutbox, ensureEventNamespaces, eventsMigrations, startOutboxRelay, type OutboxRelay } from '@fleet/shared-events';
 import type { Logger } from '@fleet/shared-observability';
 import { connectClient, ensureSchedule, runWorker, workflowSource, type RunningWorker } from '@fleet/shared-temporal';
 import type { Registry } from 'prom-client';
@@ -26,10 +26,19 @@ export async function startLicenseWorker(
   const db = createDb<LicenseDatabase>(config.DATABASE_URL, {
     maxConnections: config.DATABASE_POOL_SIZE,
     applicationName: 'license-worker',
+    onIdleClientError: (err) => logger.warn({ err: err.message }, 'an idle database connection was dropped'),
   });
   const applied = [...(await migrateToLatest(db, licenseMigrations)), ...(await migrateToLatest(db, eventsMigrations))];
   if (applied.length) logger.info({ applied }, 'migrations applied');
-  const relay = config.PULSAR_WS_URL ? startOutboxRelay({ db, wsUrl: config.PULSAR_WS_URL, logger }) : undefined;
+  const adminUrl = config.PULSAR_ADMIN_URL;
+  const relay = config.PULSAR_WS_URL
+    ? startOutboxRelay({
+        db,
+        wsUrl: config.PULSAR_WS_URL,
+        logger,
+        prepare: adminUrl ? () => ensureEventNamespaces(adminUrl, [LICENSE_EVENT_DOMAIN], config.EVENTS_TENANT) : undefined,
+      })
+    : undefined;
   if (!relay) logger.warn('PULSAR_WS_URL is not set: events wait in the outbox until a relay with a broker runs');
 
   const target = { address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE };

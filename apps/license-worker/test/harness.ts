@@ -28,6 +28,9 @@ export async function licenseTestEnv(name: string): Promise<LicenseTestEnv> {
     DATABASE_URL: ctx.databaseUrl,
     LICENSE_WORKFLOW_BUNDLE: ctx.licenseBundle,
     LICENSE_ENSURE_SCHEDULES: 'false',
+    PULSAR_WS_URL: ctx.pulsar.wsUrl,
+    PULSAR_ADMIN_URL: ctx.pulsar.adminUrl,
+    EVENTS_TENANT: ctx.pulsar.tenant,
     METRICS_PORT: '0',
     LOG_LEVEL: 'warn',
   };

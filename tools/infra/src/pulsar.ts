@@ -5,13 +5,12 @@ import path from 'node:path';
 import { spawnManaged } from './managed-process';
 import { toolsCacheDir } from './paths';
 import { freePort } from './ports';
-import { PULSAR_CLUSTER } from './pulsar-cluster';
-
-export { PULSAR_CLUSTER };
 
 /** The one place the Pulsar version is pinned: the official server distribution, from Maven Central. */
 export const PULSAR_VERSION = '4.0.8';
 const DISTRIBUTION = `org.apache.pulsar:pulsar-server-distribution:${PULSAR_VERSION}:tar.gz:bin`;
+/** The cluster name the local standalone broker runs as. */
+export const PULSAR_CLUSTER = 'fleet-local';
 
 export interface PulsarServer {
   /** The WebSocket service, e.g. ws://127.0.0.1:8080 */
@@ -116,8 +115,12 @@ export async function startPulsarStandalone(options: PulsarOptions): Promise<Pul
   void server.exited.then(() => (exited = true));
   const deadline = Date.now() + 120_000;
   for (;;) {
-    const ok = await fetch(`${adminUrl}/admin/v2/clusters`).then((r) => r.ok, () => false);
-    if (ok) break;
+    // Standalone creates its cluster, then the public/default namespace, last of all.
+    const ready = await fetch(`${adminUrl}/admin/v2/namespaces/public`).then(
+      async (r) => r.ok && ((await r.json()) as string[]).includes('public/default'),
+      () => false,
+    );
+    if (ready) break;
     if (exited || Date.now() > deadline) {
       await server.stop();
       throw new Error(`Pulsar did not start${exited ? ' (it exited)' : ''}; see ${options.logFile}`);

@@ -5,6 +5,8 @@ export interface DbOptions {
   /** Pool size; a worker needs about one connection per concurrent activity. */
   maxConnections?: number;
   applicationName?: string;
+  /** Told when the server drops an idle pooled connection (a restart, a failover); the pool replaces it. */
+  onIdleClientError?: (err: Error) => void;
 }
 
 // DATE stays a 'YYYY-MM-DD' string (no time zone shift); BIGINT (counts, ids) becomes a number,
@@ -25,5 +27,7 @@ export function createDb<Database>(url: string, options: DbOptions = {}): Kysely
     application_name: options.applicationName,
     types,
   });
+  // Without a listener an idle connection dropped by the server would crash the process.
+  pool.on('error', (err) => options.onIdleClientError?.(err));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

@@ -11,8 +11,10 @@ async function put(url: string, body?: unknown): Promise<void> {
 }
 
 /** Creates the tenant (`fleet` by default) and a namespace per domain, idempotently, through the admin API. */
-export async function ensureEventNamespaces(adminUrl: string, cluster: string, domains: string[], tenant: string = FLEET_TENANT): Promise<void> {
-  await put(`${adminUrl}/admin/v2/tenants/${tenant}`, { allowedClusters: [cluster], adminRoles: [] });
+export async function ensureEventNamespaces(adminUrl: string, domains: string[], tenant: string = FLEET_TENANT): Promise<void> {
+  const clusters = await fetch(`${adminUrl}/admin/v2/clusters`);
+  if (!clusters.ok) throw new Error(`GET ${adminUrl}/admin/v2/clusters answered ${clusters.status}`);
+  await put(`${adminUrl}/admin/v2/tenants/${tenant}`, { allowedClusters: (await clusters.json()) as string[], adminRoles: [] });
   for (const domain of domains) await put(`${adminUrl}/admin/v2/namespaces/${tenant}/${domain}`);
 }
 

@@ -13,6 +13,8 @@ export interface OutboxRelayOptions {
   /** Wait between rounds when the outbox is empty. */
   idleMs?: number;
   maxBackoffMs?: number;
+  /** Run once before the first publish, retried with the same backoff (e.g. create the namespaces). */
+  prepare?: () => Promise<void>;
 }
 
 export interface RelayStats {
@@ -45,6 +47,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const stats: RelayStats = { published: 0, rounds: 0, failures: 0, leader: false };
   const producers = new Map<string, PulsarProducer>();
   let stopping = false;
+  let prepared = false;
   let wake: (() => void) | undefined;
   const pause = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -68,8 +71,12 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     const { rows } = await sql<{ seq: number; topic: string; subject: string; envelope: string }>`
       SELECT seq, topic, subject, envelope FROM event_outbox WHERE sent_at IS NULL ORDER BY seq LIMIT ${batchSize}`.execute(options.db);
     if (rows.length === 0) return 0;
+    // One producer per topic, connected before any send: messages of a topic then leave on one
+    // connection in outbox order, which is what keeps a subject's events in order.
+    const byTopic = new Map<string, PulsarProducer>();
+    for (const topic of new Set(rows.map((r) => r.topic))) byTopic.set(topic, await producerFor(topic));
     const sends = await Promise.allSettled(
-      rows.map(async (row) => (await producerFor(row.topic)).send({ key: row.subject, payload: row.envelope })),
+      rows.map((row) => (byTopic.get(row.topic) as PulsarProducer).send({ key: row.subject, payload: row.envelope })),
     );
     const acked = rows.filter((_, i) => sends[i]?.status === 'fulfilled').map((r) => r.seq);
     if (acked.length) {
@@ -93,6 +100,10 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
             continue;
           }
           options.logger.info('outbox relay is publishing');
+        }
+        if (!prepared) {
+          await options.prepare?.();
+          prepared = true;
         }
         stats.rounds += 1;
         const published = await round();

@@ -6,6 +6,7 @@ import {
   consumeEvents,
   createOutbox,
   defineEvent,
+  ensureEventNamespaces,
   ensureSubscription,
   eventsMigrations,
   PulsarConsumer,
@@ -32,6 +33,7 @@ beforeAll(async () => {
   ctx = await createTestContext('events');
   db = createDb(ctx.databaseUrl);
   await migrateToLatest(db, eventsMigrations);
+  await ensureEventNamespaces(ctx.pulsar.adminUrl, ['license'], ctx.pulsar.tenant);
   relay = startOutboxRelay({ db, wsUrl: ctx.pulsar.wsUrl, logger });
 });
 afterAll(async () => {

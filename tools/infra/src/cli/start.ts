@@ -1,6 +1,6 @@
 /**
  * `npm start`: the whole system on its embedded defaults. Temporal dev server (with Web UI),
- * PostgreSQL (embedded unless DATABASE_URL), every worker and the gateway, each its own process
+ * PostgreSQL (embedded unless DATABASE_URL), Pulsar (when Java is present), every worker and the gateway, each its own process
  * as it is deployed. Ctrl-C stops everything it started.
  */
 import path from 'node:path';
@@ -9,6 +9,7 @@ import { createDatabaseIfMissing, databaseUrl } from '@fleet/shared-db';
 import { z } from 'zod';
 import { buildAllBundles, workerBundles } from '../bundles';
 import { startInfrastructure } from '../infrastructure';
+import { javaAvailable } from '../pulsar';
 import { acquireInstanceLock } from '../instance-lock';
 import { spawnManaged, appNodeArgs, type ManagedProcess } from '../managed-process';
 import { fleetDir, repoRoot } from '../paths';
@@ -29,6 +30,8 @@ async function main(): Promise<void> {
     FLEET_POSTGRES_PORT: envSchemas.port(5433),
     FLEET_GATEWAY_PORT: envSchemas.port(3000),
     FLEET_LICENSE_METRICS_PORT: envSchemas.port(9464),
+    FLEET_PULSAR_WEB_PORT: envSchemas.port(8080),
+    FLEET_PULSAR_BROKER_PORT: envSchemas.port(6650),
     DATABASE_URL: envSchemas.url.optional(),
     FLEET_DATABASE: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('fleet'),
     LOG_LEVEL: envSchemas.logLevel,
@@ -56,10 +59,15 @@ async function main(): Promise<void> {
     if (!env.DATABASE_URL) await assertPortFree(env.FLEET_POSTGRES_PORT, 'FLEET_POSTGRES_PORT');
     await assertPortFree(env.FLEET_GATEWAY_PORT, 'FLEET_GATEWAY_PORT');
     await assertPortFree(env.FLEET_LICENSE_METRICS_PORT, 'FLEET_LICENSE_METRICS_PORT');
+    const withPulsar = javaAvailable();
+    if (withPulsar) {
+      await assertPortFree(env.FLEET_PULSAR_WEB_PORT, 'FLEET_PULSAR_WEB_PORT');
+      await assertPortFree(env.FLEET_PULSAR_BROKER_PORT, 'FLEET_PULSAR_BROKER_PORT');
+    }
 
     log('bundling workflows...');
     await buildAllBundles();
-    log(`starting Temporal and ${env.DATABASE_URL ? 'connecting to PostgreSQL' : 'embedded PostgreSQL'} (data in ${fleetDir})...`);
+    log(`starting Temporal, ${env.DATABASE_URL ? 'connecting to PostgreSQL' : 'embedded PostgreSQL'}${withPulsar ? ', Pulsar' : ''} (data in ${fleetDir})...`);
     infra = await startInfrastructure({
       dir: fleetDir,
       temporalPort: env.FLEET_TEMPORAL_PORT,
@@ -67,7 +75,9 @@ async function main(): Promise<void> {
       persistent: true,
       postgresPort: env.FLEET_POSTGRES_PORT,
       databaseUrl: env.DATABASE_URL,
+      pulsar: withPulsar ? { webPort: env.FLEET_PULSAR_WEB_PORT, brokerPort: env.FLEET_PULSAR_BROKER_PORT } : undefined,
     });
+    if (!infra.pulsar) log(`Pulsar is not running (${infra.pulsarUnavailable ?? 'no Java 17 on PATH'}): the system runs, and its events wait in the outbox until a broker is there.`);
     await createDatabaseIfMissing(infra.postgres.url, env.FLEET_DATABASE);
     const appEnv = {
       ...process.env,
@@ -75,6 +85,7 @@ async function main(): Promise<void> {
       TEMPORAL_NAMESPACE: infra.temporal.namespace,
       DATABASE_URL: databaseUrl(infra.postgres.url, env.FLEET_DATABASE),
       LOG_LEVEL: env.LOG_LEVEL,
+      ...(infra.pulsar ? { PULSAR_WS_URL: infra.pulsar.wsUrl, PULSAR_ADMIN_URL: infra.pulsar.adminUrl } : {}),
     };
     const startApp = (app: string, extraEnv: Record<string, string>) => {
       const proc = spawnManaged({
@@ -105,6 +116,7 @@ async function main(): Promise<void> {
     log(`  API              http://127.0.0.1:${env.FLEET_GATEWAY_PORT}/api/v0  (health: /healthz, readiness: /readyz)`);
     log(`  PostgreSQL       ${databaseUrl(infra.postgres.url, env.FLEET_DATABASE).replace(/:[^:@/]+@/, ':***@')}`);
     log(`  Worker metrics   http://127.0.0.1:${env.FLEET_LICENSE_METRICS_PORT}/metrics`);
+    if (infra.pulsar) log(`  Pulsar           ${infra.pulsar.serviceUrl}, admin and WebSocket ${infra.pulsar.adminUrl}  (npm run events:tail -- <topic>)`);
     log(`  Logs             ${path.join(fleetDir, 'logs')}`);
     log('Schedules: daily-license-expiry-check (02:00 Asia/Kolkata), daily-license-renewal-reminders (09:00). Ctrl-C stops everything.');
   } catch (err) {

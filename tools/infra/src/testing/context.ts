@@ -3,9 +3,6 @@ import { msToTs } from '@temporalio/common/lib/time';
 import { createDatabaseIfMissing, databaseUrl } from '@fleet/shared-db';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { ensureEventNamespaces } from '@fleet/shared-events';
-import { EVENT_DOMAINS } from '../event-domains';
-import { PULSAR_CLUSTER } from '../pulsar-cluster';
 import { testEnv } from './env';
 
 export interface TestContext {
@@ -15,12 +12,12 @@ export interface TestContext {
   /** A database of this test file's own on the shared PostgreSQL server. */
   databaseUrl: string;
   licenseBundle: string;
-  /** The shared broker, and a tenant of this test file's own with a namespace per domain. */
+  /** The shared broker, and the name of a tenant of this test file's own (created by whoever needs it). */
   pulsar: { wsUrl: string; adminUrl: string; tenant: string };
   close(): Promise<void>;
 }
 
-/** Isolates a test file: its own Temporal namespace, database (dropped at close) and Pulsar tenant. */
+/** Isolates a test file: its own Temporal namespace, database (dropped at close) and Pulsar tenant name. */
 export async function createTestContext(name: string): Promise<TestContext> {
   const suffix = randomBytes(4).toString('hex');
   const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 30);
@@ -35,7 +32,6 @@ export async function createTestContext(name: string): Promise<TestContext> {
   const database = `t_${slug}_${suffix}`;
   await createDatabaseIfMissing(server, database);
   const tenant = `t-${suffix}`;
-  await ensureEventNamespaces(testEnv('pulsarAdminUrl'), PULSAR_CLUSTER, EVENT_DOMAINS, tenant);
   return {
     pulsar: { wsUrl: testEnv('pulsarWsUrl'), adminUrl: testEnv('pulsarAdminUrl'), tenant },
     temporal: { address, namespace },
