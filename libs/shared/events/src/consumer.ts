@@ -16,13 +16,15 @@ export interface ConsumeOptions {
   retryDelayMs?: number;
   /**
    * De-duplication by event id in this database (the `event_inbox` table): the handler runs in
-   * the same transaction as the inbox row, so an event's effects happen once.
+   * the same transaction as the inbox row, so an event's effects happen once. Without it, ids are
+   * remembered in memory (the last `memoryDedupSize`), which suits handlers with no state of their own.
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  db: Kysely<any>;
+  db?: Kysely<any>;
+  memoryDedupSize?: number;
   logger: Logger;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  handle: (event: EventEnvelope, tx: Transaction<any>, message: IncomingMessage) => Promise<void>;
+  handle: (event: EventEnvelope, tx: Transaction<any> | undefined, message: IncomingMessage) => Promise<void>;
 }
 
 export interface RunningConsumer {
@@ -42,17 +44,31 @@ export function consumeEvents(options: ConsumeOptions): RunningConsumer {
   let consumer: PulsarConsumer | undefined;
   let chain = Promise.resolve();
 
+  const seen = new Set<string>();
+  const memoryDedupSize = options.memoryDedupSize ?? 100_000;
+  const handleInMemory = async (event: EventEnvelope, message: IncomingMessage): Promise<boolean> => {
+    if (seen.has(event.id)) return false;
+    await options.handle(event, undefined, message);
+    seen.add(event.id);
+    // A Set iterates in insertion order: drop the oldest id.
+    if (seen.size > memoryDedupSize) seen.delete(seen.values().next().value as string);
+    return true;
+  };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const handleInInbox = (db: Kysely<any>, event: EventEnvelope, message: IncomingMessage): Promise<boolean> =>
+    db.transaction().execute(async (tx) => {
+      const inserted = await sql`
+        INSERT INTO event_inbox (subscription, event_id) VALUES (${options.subscription}, ${event.id})
+        ON CONFLICT DO NOTHING`.execute(tx);
+      if (Number(inserted.numAffectedRows ?? 0) === 0) return false;
+      await options.handle(event, tx, message);
+      return true;
+    });
+
   const handleOne = async (c: PulsarConsumer, message: IncomingMessage) => {
     try {
       const event = JSON.parse(message.payload) as EventEnvelope;
-      const fresh = await options.db.transaction().execute(async (tx) => {
-        const inserted = await sql`
-          INSERT INTO event_inbox (subscription, event_id) VALUES (${options.subscription}, ${event.id})
-          ON CONFLICT DO NOTHING`.execute(tx);
-        if (Number(inserted.numAffectedRows ?? 0) === 0) return false;
-        await options.handle(event, tx, message);
-        return true;
-      });
+      const fresh = options.db ? await handleInInbox(options.db, event, message) : await handleInMemory(event, message);
       if (fresh) stats.handled += 1;
       else stats.duplicates += 1;
       c.ack(message.messageId);

@@ -65,8 +65,17 @@ export class PulsarProducer {
     ws.on('error', (err) => fail(err));
   }
 
-  static async connect(wsUrl: string, topic: string, timeoutMs = 5000): Promise<PulsarProducer> {
-    const ws = await open(`${wsUrl}/ws/v2/producer/${topicPath(topic)}?sendTimeoutMillis=${timeoutMs}`, timeoutMs);
+  static async connect(wsUrl: string, topic: string, options: { timeoutMs?: number; batching?: boolean } = {}): Promise<PulsarProducer> {
+    const timeoutMs = options.timeoutMs ?? 5000;
+    // Batching (1 ms) by default: the broker takes many small messages per write. Keys are
+    // batched together, which Exclusive, Failover and Shared subscriptions deliver in order.
+    const params = new URLSearchParams({ sendTimeoutMillis: String(timeoutMs), maxPendingMessages: '10000' });
+    if (options.batching ?? true) {
+      params.set('batchingEnabled', 'true');
+      params.set('batchingMaxPublishDelay', '1');
+      params.set('batchingMaxMessages', '1000');
+    }
+    const ws = await open(`${wsUrl}/ws/v2/producer/${topicPath(topic)}?${params}`, timeoutMs);
     return new PulsarProducer(ws);
   }
 
