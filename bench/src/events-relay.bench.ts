@@ -11,12 +11,12 @@
 import { createDb, createDatabaseIfMissing, databaseUrl, migrateToLatest } from '@fleet/shared-db';
 import { consumeEvents, createOutbox, defineEvent, ensureEventNamespaces, ensureSubscription, eventsMigrations, PulsarProducer, startOutboxRelay, topicOf } from '@fleet/shared-events';
 import { createLogger } from '@fleet/shared-observability';
-import { fleetDir, freePort, repoRoot, startInfrastructure } from '@fleet/tools-infra';
+import { fleetDir, freePort, startInfrastructure } from '@fleet/tools-infra';
 import { sql, type Kysely } from 'kysely';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { machine, printRows, writeResult } from './common';
 
 const { values: args } = parseArgs({
   options: {
@@ -166,7 +166,7 @@ async function main(): Promise<void> {
     const result = {
       benchmark: 'events-relay',
       at: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+      machine: machine(),
       throughput: { events: N, relaySeconds: Number(relaySeconds.toFixed(2)), relayEventsPerSecond: relayRate, naiveEventsPerSecond: naiveRate, ratio: Number((relayRate / naiveRate).toFixed(1)) },
       delivery: { distinctHandled: ids.size, duplicatesSkipped: verify.stats.duplicates, lost },
       latency: { targetRate: RATE, achievedRate, events: phase.length, p50Ms: p50, p99Ms: p99 },
@@ -176,16 +176,14 @@ async function main(): Promise<void> {
         lostOrDuplicated: { target: 0, measured: lost, pass: lost === 0 },
       },
     };
-    const outDir = path.join(repoRoot, 'bench', 'results');
-    mkdirSync(outDir, { recursive: true });
-    writeFileSync(path.join(outDir, 'events-relay.json'), `${JSON.stringify(result, null, 2)}\n`);
-    console.log('\nfigure                         measured             target');
-    const row = (name: string, value: string, target: string) => console.log(`${name.padEnd(31)}${value.padEnd(21)}${target}`);
-    row('relay throughput', `${relayRate} events/s`, `>= ${TARGETS.eventsPerSecond}`);
-    row('vs one-at-a-time relay', `${(relayRate / naiveRate).toFixed(1)}x (${naiveRate}/s)`, '');
-    row(`latency p50 / p99 @${achievedRate}/s`, `${p50} / ${p99} ms`, `p99 < ${TARGETS.p99Ms} ms`);
-    row('lost after de-duplication', String(lost), '0');
-    console.log('\nwritten to bench/results/events-relay.json');
+    const file = writeResult('events-relay.json', result);
+    printRows([
+      ['relay throughput', `${relayRate} events/s`, `>= ${TARGETS.eventsPerSecond}`],
+      ['vs one-at-a-time relay', `${(relayRate / naiveRate).toFixed(1)}x (${naiveRate}/s)`, ''],
+      [`latency p50 / p99 @${achievedRate}/s`, `${p50} / ${p99} ms`, `p99 < ${TARGETS.p99Ms} ms`],
+      ['lost after de-duplication', String(lost), '0'],
+    ]);
+    console.log(`\nwritten to ${file}`);
     await Promise.all([fleetDb.destroy(), naiveDb.destroy(), latencyDb.destroy()]);
   } finally {
     await infra.stop();

@@ -13,11 +13,11 @@ import { createDatabaseIfMissing, createDb, databaseUrl, migrateToLatest } from 
 import { buildAllBundles, fleetDir, freePort, repoRoot, spawnManaged, startInfrastructure, appNodeArgs } from '@fleet/tools-infra';
 import { Client, Connection } from '@temporalio/client';
 import { sql } from 'kysely';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BASELINE_TASK_QUEUE } from './baseline-worker';
+import { machine, printRows, writeResult } from './common';
 import { historyStats, type RunStats } from './history-stats';
 
 const { values: args } = parseArgs({
@@ -158,7 +158,7 @@ async function main(): Promise<void> {
     const result = {
       benchmark: 'license-deactivation',
       at: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+      machine: machine(),
       fleet,
       baseline,
       ratio: { speedup: Number(speedup.toFixed(1)) },
@@ -170,22 +170,18 @@ async function main(): Promise<void> {
         allDeactivated: { target: agents, measured: fleet.verifiedDeactivated, pass: fleet.verifiedDeactivated === agents && baseline.verifiedDeactivated === baselineAgents },
       },
     };
-    const outDir = path.join(repoRoot, 'bench', 'results');
-    mkdirSync(outDir, { recursive: true });
-    const file = path.join(outDir, `license-deactivation-${agents}.json`);
-    writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-
-    console.log('\nfigure                         measured             target');
-    const row = (name: string, measured: string, target: string) => console.log(`${name.padEnd(31)}${measured.padEnd(21)}${target}`);
-    row('agents deactivated', `${fleet.verifiedDeactivated} / ${agents}`, 'all');
-    row('wall time', `${fleet.wallSeconds} s`, agents >= 1_000_000 ? `< ${TARGETS.millionSeconds} s` : `(1M projected: ${projectedMillionSeconds.toFixed(0)} s < ${TARGETS.millionSeconds} s)`);
-    row('agents per second', String(fleet.agentsPerSecond), `>= ${Math.round(1_000_000 / TARGETS.millionSeconds)}`);
-    row('page size / concurrency', `${fleet.pageSize} / ${fleet.pageConcurrency}`, '');
-    row('vs row-at-a-time baseline', `${speedup.toFixed(1)}x (${baseline.agentsPerSecond}/s)`, `>= ${TARGETS.speedup}x`);
-    row('largest payload', `${fleet.history.largestPayloadBytes} B`, `< ${TARGETS.payloadBytes} B`);
-    row('peak worker RSS', `${fleet.peakWorkerRssMb} MB`, `< ${TARGETS.workerMemoryMb} MB`);
-    row('runs / max events per run', `${fleet.history.runs} / ${Math.max(...fleet.history.eventsPerRun)}`, 'continue-as-new suggested at 4,096');
-    console.log(`\nwritten to ${path.relative(repoRoot, file)}`);
+    const file = writeResult(`license-deactivation-${agents}.json`, result);
+    printRows([
+      ['agents deactivated', `${fleet.verifiedDeactivated} / ${agents}`, 'all'],
+      ['wall time', `${fleet.wallSeconds} s`, agents >= 1_000_000 ? `< ${TARGETS.millionSeconds} s` : `(1M projected: ${projectedMillionSeconds.toFixed(0)} s < ${TARGETS.millionSeconds} s)`],
+      ['agents per second', String(fleet.agentsPerSecond), `>= ${Math.round(1_000_000 / TARGETS.millionSeconds)}`],
+      ['page size / concurrency', `${fleet.pageSize} / ${fleet.pageConcurrency}`, ''],
+      ['vs row-at-a-time baseline', `${speedup.toFixed(1)}x (${baseline.agentsPerSecond}/s)`, `>= ${TARGETS.speedup}x`],
+      ['largest payload', `${fleet.history.largestPayloadBytes} B`, `< ${TARGETS.payloadBytes} B`],
+      ['peak worker RSS', `${fleet.peakWorkerRssMb} MB`, `< ${TARGETS.workerMemoryMb} MB`],
+      ['runs / max events per run', `${fleet.history.runs} / ${Math.max(...fleet.history.eventsPerRun)}`, 'continue-as-new suggested at 4,096'],
+    ]);
+    console.log(`\nwritten to ${file}`);
   } finally {
     await connection.close();
     await infra.stop();

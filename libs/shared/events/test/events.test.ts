@@ -1,6 +1,8 @@
 import { createDb, migrateToLatest } from '@fleet/shared-db';
 import { createLogger } from '@fleet/shared-observability';
-import { createTestContext, waitFor, type TestContext } from '@fleet/tools-infra/testing';
+import { createTestContext, repoRoot, spawnManaged, testEnv, tsxLoaderArgs, waitFor, type TestContext } from '@fleet/tools-infra/testing';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Kysely } from 'kysely';
 import {
   consumeEvents,
@@ -127,4 +129,49 @@ it('a handler that keeps failing sends its message to the dead-letter topic, and
   dlq.close();
   expect(consumer.stats.failures).toBeGreaterThanOrEqual(3);
   expect(handled).not.toContain('poison');
+});
+
+it('relays in every instance at once publish each event once, in order', async () => {
+  const event = thing('two-relays');
+  const topic = topicOf(event, ctx.pulsar.tenant);
+  const received: number[] = [];
+  const consumer = await subscribe(topic, 'two-relays', async (e) => void received.push((e.data as { n: number }).n));
+  // A second relay on the same outbox, as a second worker instance would run.
+  const second = startOutboxRelay({ db, wsUrl: ctx.pulsar.wsUrl, logger });
+  try {
+    const outbox = createOutbox('test-app', ctx.pulsar.tenant);
+    for (let n = 0; n < 200; n += 20) {
+      await outbox.append(db, event, Array.from({ length: 20 }, (_, i) => ({ subject: 'one-subject', data: { n: n + i } })));
+    }
+    await waitFor('200 events', () => received.length >= 200, 30_000);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(received).toEqual(Array.from({ length: 200 }, (_, n) => n));
+    expect(consumer.stats.duplicates).toBe(0);
+    expect([relay.stats.leader, second.stats.leader].filter(Boolean)).toHaveLength(1);
+  } finally {
+    await second.stop();
+  }
+});
+
+it('events:tail prints a topic\'s events as JSON lines', async () => {
+  const event = thing('tail');
+  const topic = topicOf(event, ctx.pulsar.tenant);
+  await ensureSubscription(ctx.pulsar.adminUrl, topic, 'keep');
+  await createOutbox('test-app', ctx.pulsar.tenant).append(db, event, [{ subject: 'tailed', data: { n: 42 } }]);
+  const tail = spawnManaged({
+    name: 'events-tail',
+    command: process.execPath,
+    args: [...tsxLoaderArgs(), path.join(repoRoot, 'libs/shared/events/src/cli/tail.ts'), topic, '--from', 'earliest', '--url', ctx.pulsar.wsUrl],
+    cwd: repoRoot,
+    logFile: path.join(testEnv('dir'), 'logs', 'events-tail.log'),
+  });
+  try {
+    const line = await waitFor('a tailed line', () => {
+      const out = existsSync(path.join(testEnv('dir'), 'logs', 'events-tail.log')) ? readFileSync(path.join(testEnv('dir'), 'logs', 'events-tail.log'), 'utf8') : '';
+      return out.split('\n').find((l) => l.startsWith('{'));
+    }, 30_000);
+    expect(JSON.parse(line)).toMatchObject({ key: 'tailed', event: { subject: 'tailed', data: { n: 42 } } });
+  } finally {
+    await tail.stop();
+  }
 });
