@@ -25,8 +25,8 @@ export interface PulsarServer {
 export class PulsarUnavailableError extends Error {}
 
 /** Whether a Java 17+ runtime is on PATH: without one the system runs without a broker. */
-export function javaAvailable(): boolean {
-  const out = spawnSync('java', ['-version'], { encoding: 'utf8' });
+export function javaAvailable(env: NodeJS.ProcessEnv = process.env): boolean {
+  const out = spawnSync('java', ['-version'], { encoding: 'utf8', env });
   const m = /version "(\d+)/.exec(`${out.stderr}${out.stdout}`);
   return out.status === 0 && Number(m?.[1]) >= 17;
 }
@@ -62,6 +62,8 @@ export interface PulsarOptions {
   logFile: string;
   /** Keep the data of an earlier start in `dir` (a restart); by default every start is fresh. */
   keepData?: boolean;
+  /** The broker's environment (PATH finds java); this process's by default. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -70,7 +72,8 @@ export interface PulsarOptions {
  * service on), a fresh data folder, and waits until the admin API answers.
  */
 export async function startPulsarStandalone(options: PulsarOptions): Promise<PulsarServer> {
-  if (!javaAvailable()) throw new PulsarUnavailableError('Java 17 or later is not on PATH');
+  const env = options.env ?? process.env;
+  if (!javaAvailable(env)) throw new PulsarUnavailableError('Java 17 or later is not on PATH');
   const home = resolvePulsarHome();
   const data = path.join(options.dir, 'data');
   if (!options.keepData) rmSync(data, { recursive: true, force: true });
@@ -102,7 +105,7 @@ export async function startPulsarStandalone(options: PulsarOptions): Promise<Pul
     args: ['standalone', '-nfw', '-nss', '-a', '127.0.0.1', '--bookkeeper-dir', path.join(data, 'bookkeeper'), '--metadata-dir', path.join(data, 'metadata'), '--bookkeeper-port', String(await freePort())],
     cwd: options.dir,
     env: {
-      ...process.env,
+      ...env,
       PULSAR_STANDALONE_CONF: conf,
       PULSAR_MEM: '-Xms128m -Xmx512m -XX:MaxDirectMemorySize=512m',
       PULSAR_GC: '-XX:+UseG1GC',
