@@ -34,3 +34,10 @@ export const licenseRenewalInputSchema = z
     asOfDate: isoDateSchema.optional(),
   })
   .strict();
+
+/** Input schema per workflow type: schedules as code validate each `input` against these. */
+export const licenseWorkflowInputSchemas = {
+  licenseDeactivationWorkflow: licenseDeactivationInputSchema,
+  licenseRenewalRemindersWorkflow: renewalRemindersInputSchema,
+  licenseRenewalWorkflow: licenseRenewalInputSchema,
+};
