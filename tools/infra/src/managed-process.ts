@@ -43,9 +43,11 @@ export function spawnManaged(options: SpawnOptions): ManagedProcess {
     gid: options.gid,
   });
   if (options.logFile) {
+    // Both streams share the file: neither may end it, the exit does.
     const out = createWriteStream(options.logFile, { flags: 'a' });
-    child.stdout?.pipe(out);
-    child.stderr?.pipe(out);
+    child.stdout?.pipe(out, { end: false });
+    child.stderr?.pipe(out, { end: false });
+    child.once('close', () => out.end());
   }
   if (child.pid === undefined) {
     throw new Error(`could not start ${options.name}: ${options.command} ${options.args.join(' ')}`);
