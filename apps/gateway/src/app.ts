@@ -5,6 +5,7 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 import { sendProblem } from './problem';
 import { licenseRoutes } from './routes/license';
 import { isTemporalUnreachable } from './temporal-errors';
+import type { ScheduleReconciler } from './schedules/reconciler';
 
 export interface GatewayDeps {
   client: Client;
@@ -12,10 +13,11 @@ export interface GatewayDeps {
   registry: Registry;
   /** Bound on each request's calls to Temporal. */
   rpcTimeoutMs: number;
+  reconciler: ScheduleReconciler;
 }
 
 /** The express API in front of the workers: it reaches them only through Temporal. */
-export function createGatewayApp({ client, logger, registry, rpcTimeoutMs }: GatewayDeps): express.Express {
+export function createGatewayApp({ client, logger, registry, rpcTimeoutMs, reconciler }: GatewayDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   const requests = new Counter({
@@ -45,13 +47,17 @@ export function createGatewayApp({ client, logger, registry, rpcTimeoutMs }: Gat
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // Ready once Temporal answers and the schedules are reconciled.
   app.get('/readyz', async (_req, res) => {
+    const schedules = { state: reconciler.state, ...(reconciler.lastError ? { lastError: reconciler.lastError } : {}) };
     try {
       await client.withDeadline(Date.now() + rpcTimeoutMs, () => (client.connection as Connection).healthService.check({}));
-      res.json({ status: 'ready' });
     } catch (err) {
-      res.status(503).json({ status: 'not ready', reason: `Temporal unreachable: ${String(err)}` });
+      res.status(503).json({ status: 'not ready', reason: `Temporal unreachable: ${String(err)}`, schedules });
+      return;
     }
+    if (reconciler.state !== 'ready') res.status(503).json({ status: 'not ready', reason: 'schedules not reconciled yet', schedules });
+    else res.json({ status: 'ready', schedules });
   });
   app.get('/metrics', async (_req, res) => {
     res.type(registry.contentType).send(await registry.metrics());

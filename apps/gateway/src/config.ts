@@ -1,4 +1,5 @@
 import { envSchemas, parseEnv } from '@fleet/shared-config';
+import { z } from 'zod';
 
 /** The gateway's configuration, read from the environment. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
@@ -9,6 +10,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       /** How long one call to Temporal may take before the request answers 503. */
       TEMPORAL_RPC_TIMEOUT_MS: envSchemas.positiveInt(5000),
       LOG_LEVEL: envSchemas.logLevel,
+      /** Declaration files, comma-separated; by default every apps/<app>/workflows.yaml. */
+      SCHEDULE_FILES: z.string().optional(),
+      SCHEDULE_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(300_000),
+      /** What becomes of a Fleet schedule no longer declared. */
+      SCHEDULE_ORPHANS: z.enum(['delete', 'pause']).default('delete'),
+      /** With a database, one gateway at a time reconciles (an advisory lock). */
+      DATABASE_URL: envSchemas.url.optional(),
     },
     env,
   );

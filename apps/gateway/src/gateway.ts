@@ -3,31 +3,57 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from '@fleet/shared-observability';
 import { createMetricsRegistry } from '@fleet/shared-observability';
 import { lazyClient } from '@fleet/shared-temporal';
+import { createDb, withTryAdvisoryLock } from '@fleet/shared-db';
+import { defaultDeclarationFiles, loadDeclared } from './schedules/declared';
+import { ScheduleReconciler } from './schedules/reconciler';
 import { createGatewayApp } from './app';
 import type { GatewayConfig } from './config';
 
 export interface RunningGateway {
   port: number;
+  reconciler: ScheduleReconciler;
   close(): Promise<void>;
 }
 
-/** Serves the API. Temporal is connected lazily: the gateway starts, and says so, while it is away. */
+// The advisory lock key of schedule reconciles: one gateway at a time writes schedules.
+const RECONCILE_LOCK = 0x5c4ed;
+
+/**
+ * Validates every schedule declaration (throws a DeclarationError, before anything else, when one
+ * is wrong), serves the API, and reconciles the schedules in the background. Temporal is
+ * connected lazily: the gateway starts, and says it is not ready, while Temporal is away.
+ */
 export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
+  const declared = loadDeclared(config.SCHEDULE_FILES ? config.SCHEDULE_FILES.split(',').map((f) => f.trim()) : defaultDeclarationFiles());
   const client = lazyClient({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE });
+  const db = config.DATABASE_URL ? createDb(config.DATABASE_URL, { maxConnections: 2, applicationName: 'gateway' }) : undefined;
+  const reconciler = new ScheduleReconciler({
+    client,
+    declared,
+    logger,
+    intervalMs: config.SCHEDULE_RECONCILE_INTERVAL_MS,
+    orphans: config.SCHEDULE_ORPHANS,
+    withLock: db ? (fn) => withTryAdvisoryLock(db, RECONCILE_LOCK, fn) : undefined,
+  });
   const app = createGatewayApp({
     client,
     logger,
     registry: createMetricsRegistry('gateway'),
     rpcTimeoutMs: config.TEMPORAL_RPC_TIMEOUT_MS,
+    reconciler,
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.GATEWAY_PORT, (err?: Error) => (err ? reject(err) : resolve(s)));
   });
+  reconciler.start();
   return {
     port: (server.address() as AddressInfo).port,
+    reconciler,
     async close() {
+      await reconciler.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await client.connection.close();
+      await db?.destroy();
     },
   };
 }

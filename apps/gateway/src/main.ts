@@ -19,6 +19,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  // A declaration error lists every file, path and reason, one per line.
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });

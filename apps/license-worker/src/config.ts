@@ -14,8 +14,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       /** Bind address for the SDK's own Prometheus metrics; off when unset. */
       TEMPORAL_SDK_METRICS_BIND: z.string().optional(),
       LICENSE_WORKFLOW_BUNDLE: z.string().default(path.join(__dirname, '..', 'dist', 'workflow-bundle.js')),
-      /** Create or update the license schedules at start. */
-      LICENSE_ENSURE_SCHEDULES: envSchemas.boolean(true),
       LICENSE_MAX_CONCURRENT_ACTIVITIES: envSchemas.positiveInt(8),
       /** The broker's WebSocket service; without it events wait in the outbox. */
       PULSAR_WS_URL: z.string().regex(/^wss?:\/\/[^\s]+$/, 'expected ws://host:port').optional(),

@@ -4,10 +4,9 @@ import { licenseMigrations, type LicenseDatabase } from '@fleet/license-data-acc
 import { createDb, migrateToLatest } from '@fleet/shared-db';
 import { createOutbox, ensureEventNamespaces, eventsMigrations, startOutboxRelay, type OutboxRelay } from '@fleet/shared-events';
 import type { Logger } from '@fleet/shared-observability';
-import { connectClient, ensureSchedule, runWorker, workflowSource, type RunningWorker } from '@fleet/shared-temporal';
+import { runWorker, workflowSource, type RunningWorker } from '@fleet/shared-temporal';
 import type { Registry } from 'prom-client';
 import type { LicenseWorkerConfig } from './config';
-import { licenseSchedules } from './schedules';
 
 export interface LicenseWorker extends RunningWorker {
   /** The outbox relay, when a broker is configured. */
@@ -16,7 +15,7 @@ export interface LicenseWorker extends RunningWorker {
   stop(): Promise<void>;
 }
 
-/** Migrates the database, ensures the schedules, and starts polling the license task queue. */
+/** Migrates the database, starts the outbox relay, and starts polling the license task queue. */
 export async function startLicenseWorker(
   config: LicenseWorkerConfig,
   logger: Logger,
@@ -42,18 +41,6 @@ export async function startLicenseWorker(
   if (!relay) logger.warn('PULSAR_WS_URL is not set: events wait in the outbox until a relay with a broker runs');
 
   const target = { address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE };
-  if (config.LICENSE_ENSURE_SCHEDULES) {
-    const client = await connectClient(target);
-    try {
-      for (const schedule of licenseSchedules()) {
-        const outcome = await ensureSchedule(client, schedule);
-        logger.info({ scheduleId: schedule.scheduleId, outcome }, 'schedule ensured');
-      }
-    } finally {
-      await client.connection.close();
-    }
-  }
-
   const running = await runWorker({
     target,
     taskQueue: options.taskQueue ?? LICENSE_TASK_QUEUE,

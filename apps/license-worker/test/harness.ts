@@ -27,7 +27,6 @@ export async function licenseTestEnv(name: string): Promise<LicenseTestEnv> {
     TEMPORAL_NAMESPACE: ctx.temporal.namespace,
     DATABASE_URL: ctx.databaseUrl,
     LICENSE_WORKFLOW_BUNDLE: ctx.licenseBundle,
-    LICENSE_ENSURE_SCHEDULES: 'false',
     PULSAR_WS_URL: ctx.pulsar.wsUrl,
     PULSAR_ADMIN_URL: ctx.pulsar.adminUrl,
     EVENTS_TENANT: ctx.pulsar.tenant,

@@ -4,10 +4,8 @@ export const LICENSE_TASK_QUEUE = 'license';
 /** Business dates of the license domain are days in this time zone. */
 export const LICENSE_TIME_ZONE = 'Asia/Kolkata';
 
-export const LICENSE_SCHEDULES = {
-  deactivation: { id: 'daily-license-expiry-check', hour: 2, minute: 0 },
-  reminders: { id: 'daily-license-renewal-reminders', hour: 9, minute: 0 },
-} as const;
+/** The app that owns the license workflows and their schedules (`apps/license-worker/workflows.yaml`). */
+export const LICENSE_PROJECT = 'license-worker';
 
 export const LICENSE_WORKFLOW_TYPES = {
   deactivation: 'licenseDeactivationWorkflow',

@@ -86,9 +86,7 @@ export const DEACTIVATION_LIMITS = {
   pageTimeoutSeconds: { min: 1, max: 3600 },
 } as const;
 
-/** Workflow ids of deactivation batches started by hand; the schedule's runs use the schedule's id. */
+/** Workflow ids of deactivation batches started by hand; scheduled runs use the declaration's id. */
 export function manualDeactivationWorkflowId(batchDate: IsoDate, dryRun: boolean, nonce: string): string {
   return `license-deactivation-${batchDate}-${dryRun ? 'dry-run' : 'live'}-${nonce}`;
 }
-
-export const SCHEDULED_DEACTIVATION_WORKFLOW_ID = 'license-deactivation-scheduled';

@@ -18,8 +18,6 @@ export interface RenewalRemindersSummary {
 
 export const REMINDER_DEFAULTS = { offsetsDays: [30, 15, 7], batchSize: 5000 } as const;
 
-export const SCHEDULED_REMINDERS_WORKFLOW_ID = 'license-renewal-reminders-scheduled';
-
 /**
  * The reminder a license is due on a day: the smallest offset not below the days left, so a
  * missed day still sends the nearest reminder, and each offset is sent at most once.

@@ -105,8 +105,19 @@ export type InputSchemas = Record<string, z.ZodType>;
  * DeclarationError listing every problem with its file, path, line and reason.
  */
 export function parseDeclarations(files: { file: string; text: string }[], inputSchemas: InputSchemas): ScheduleDeclaration[] {
+  return parseDeclarationSet(files, inputSchemas).declarations;
+}
+
+/** The declarations, and every project a file names (a project with no schedule left still owns its orphans). */
+export interface DeclarationSet {
+  declarations: ScheduleDeclaration[];
+  projects: string[];
+}
+
+export function parseDeclarationSet(files: { file: string; text: string }[], inputSchemas: InputSchemas): DeclarationSet {
   const problems: DeclarationProblem[] = [];
   const declarations: ScheduleDeclaration[] = [];
+  const projects = new Set<string>();
   const seen = new Map<string, string>();
   for (const { file, text } of files) {
     const lineCounter = new LineCounter();
@@ -130,6 +141,7 @@ export function parseDeclarations(files: { file: string; text: string }[], input
       }
       continue;
     }
+    projects.add(parsed.data.project);
     parsed.data.workflows.forEach((w, index) => {
       if (!w.schedule) return;
       const at = ['workflows', index, 'schedule'];
@@ -176,10 +188,17 @@ export function parseDeclarations(files: { file: string; text: string }[], input
     });
   }
   if (problems.length) throw new DeclarationError(problems);
-  return declarations;
+  return { declarations, projects: [...projects] };
 }
 
 /** Reads and validates declaration files from disk. */
-export function loadDeclarations(paths: string[], inputSchemas: InputSchemas): ScheduleDeclaration[] {
-  return parseDeclarations(paths.map((file) => ({ file, text: readFileSync(file, 'utf8') })), inputSchemas);
+export function loadDeclarationSet(paths: string[], inputSchemas: InputSchemas): DeclarationSet {
+  const files = paths.map((file) => {
+    try {
+      return { file, text: readFileSync(file, 'utf8') };
+    } catch (err) {
+      throw new DeclarationError([{ file, path: '(file)', reason: `cannot be read: ${(err as Error).message}` }]);
+    }
+  });
+  return parseDeclarationSet(files, inputSchemas);
 }

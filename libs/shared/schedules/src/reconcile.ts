@@ -1,5 +1,5 @@
 import { status } from '@grpc/grpc-js';
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client, type ScheduleDescription, type ScheduleHandle } from '@temporalio/client';
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client, type Connection, type ScheduleDescription, type ScheduleHandle } from '@temporalio/client';
 import { createHash } from 'node:crypto';
 import { compileSchedule, declarationHash, DECLARED_HASH_KEY, OWNER_MEMO_KEY, type DesiredSchedule } from './compile';
 import type { ScheduleDeclaration } from './declarations';
@@ -34,6 +34,8 @@ export interface ReconcileOptions {
   concurrency?: number;
   callsPerSecond?: number;
   retries?: number;
+  /** Deadline of each call to Temporal. Default 10 s. */
+  callTimeoutMs?: number;
 }
 
 export interface ReconcileResult {
@@ -83,8 +85,16 @@ export function observedHash(d: ScheduleDescription): string {
 export async function reconcile(options: ReconcileOptions): Promise<ReconcileResult> {
   const started = Date.now();
   const attempts = options.retries ?? 5;
-  const call = <T>(fn: () => Promise<T>) => retrying(attempts, fn);
+  const timeoutMs = options.callTimeoutMs ?? 10_000;
+  const call = <T>(fn: () => Promise<T>) => retrying(attempts, () => options.client.withDeadline(Date.now() + timeoutMs, fn));
   let writes = 0;
+
+  // Fail fast, with one clear error, when Temporal cannot be reached at all.
+  try {
+    await options.client.withDeadline(Date.now() + Math.min(timeoutMs, 5000), () => (options.client.connection as Connection).healthService.check({}));
+  } catch (err) {
+    throw new Error(`Temporal is unreachable: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
 
   /** Records what Temporal made of Fleet's write, so a later edit elsewhere shows as drift. */
   const stamp = async (handle: ScheduleHandle, declared: string) => {

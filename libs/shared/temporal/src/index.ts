@@ -2,4 +2,3 @@ export { connectClient, lazyClient, type TemporalTarget } from './client';
 export { installRuntime, pinoToTemporalLogger } from './runtime';
 export { runWorker, type RunWorkerOptions, type RunningWorker } from './worker';
 export { buildWorkflowBundle, workflowSource } from './bundle';
-export { ensureSchedule, specHash, SPEC_HASH_MEMO_KEY, type DesiredSchedule, type EnsureOutcome } from './schedule';

@@ -1,0 +1,103 @@
+import type { Logger } from '@fleet/shared-observability';
+import { reconcile, type DeclarationSet, type ReconcileResult } from '@fleet/shared-schedules';
+import type { Client } from '@temporalio/client';
+
+export type ReconcilerState = 'initializing' | 'retrying' | 'ready';
+
+export interface ReconcilerOptions {
+  client: Client;
+  declared: DeclarationSet;
+  logger: Logger;
+  /** Periodic reconcile interval; 0 turns it off. */
+  intervalMs: number;
+  orphans: 'delete' | 'pause';
+  /** Runs a reconcile under the single-writer lock; resolves undefined when another instance holds it. */
+  withLock?: <T>(fn: () => Promise<T>) => Promise<T | undefined>;
+}
+
+/**
+ * The gateway's schedule reconciler: reconciles at start (a reload: API overrides revert), retrying
+ * with backoff while Temporal is away, then periodically (overrides kept) and on demand. Readiness
+ * follows it: initializing, retrying (with the last error), ready.
+ */
+export class ScheduleReconciler {
+  state: ReconcilerState = 'initializing';
+  lastError: string | undefined;
+  lastResult: ReconcileResult | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private wake: (() => void) | undefined;
+  private running: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: ReconcilerOptions) {}
+
+  /** Starts the initial reconcile in the background; the gateway serves meanwhile, not ready. */
+  start(): void {
+    void this.initial();
+  }
+
+  private async initial(): Promise<void> {
+    for (let backoff = 500; !this.stopped; backoff = Math.min(backoff * 2, 30_000)) {
+      try {
+        await this.reconcileNow({ keepOverrides: false });
+        this.state = 'ready';
+        this.lastError = undefined;
+        break;
+      } catch (err) {
+        this.state = 'retrying';
+        this.lastError = err instanceof Error ? err.message : String(err);
+        this.options.logger.warn({ err: this.lastError, retryInMs: backoff }, 'schedule reconcile failed; retrying');
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, backoff);
+          this.wake = () => {
+            clearTimeout(t);
+            resolve();
+          };
+        });
+      }
+    }
+    if (this.options.intervalMs > 0 && !this.stopped) {
+      this.timer = setInterval(() => {
+        this.reconcileNow({ keepOverrides: true }).catch((err: unknown) => {
+          this.lastError = err instanceof Error ? err.message : String(err);
+          this.options.logger.warn({ err: this.lastError }, 'periodic schedule reconcile failed');
+        });
+      }, this.options.intervalMs);
+    }
+  }
+
+  /** One reconcile, after any in progress here; under the single-writer lock when there is one. */
+  reconcileNow(options: { keepOverrides: boolean; plan?: boolean }): Promise<ReconcileResult | undefined> {
+    const run = async () => {
+      const once = () =>
+        reconcile({
+          client: this.options.client,
+          declarations: this.options.declared.declarations,
+          projects: this.options.declared.projects,
+          orphans: this.options.orphans,
+          keepOverrides: options.keepOverrides,
+          plan: options.plan,
+        });
+      const result = this.options.withLock ? await this.options.withLock(once) : await once();
+      if (!result) {
+        this.options.logger.info('another gateway is reconciling; this one waits for the next round');
+        return undefined;
+      }
+      if (!options.plan) this.lastResult = result;
+      const failed = result.outcomes.filter((o) => o.status === 'failed');
+      this.options.logger.info({ writes: result.writes, failed: failed.length, ms: result.durationMs }, 'schedules reconciled');
+      if (failed.length && failed.length === result.outcomes.length) throw new Error(`every schedule failed: ${failed[0]?.error}`);
+      return result;
+    };
+    const next = this.running.then(run, run);
+    this.running = next.catch(() => undefined);
+    return next;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+}
