@@ -4,6 +4,11 @@ import type { Logger } from '@fleet/shared-observability';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { sendProblem } from './problem';
 import { licenseRoutes } from './routes/license';
+import { scheduleRoutes } from './routes/schedules';
+import { authenticate, type AuthConfig, type Principal } from './auth';
+import { openApiDocument } from './openapi';
+import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
+import type { DeclarationSet } from '@fleet/shared-schedules';
 import { isTemporalUnreachable } from './temporal-errors';
 import type { ScheduleReconciler } from './schedules/reconciler';
 
@@ -14,10 +19,14 @@ export interface GatewayDeps {
   /** Bound on each request's calls to Temporal. */
   rpcTimeoutMs: number;
   reconciler: ScheduleReconciler;
+  declared: DeclarationSet;
+  auth: AuthConfig;
+  /** Requests per minute per client on the schedules API. */
+  rateLimitPerMinute: number;
 }
 
 /** The express API in front of the workers: it reaches them only through Temporal. */
-export function createGatewayApp({ client, logger, registry, rpcTimeoutMs, reconciler }: GatewayDeps): express.Express {
+export function createGatewayApp({ client, logger, registry, rpcTimeoutMs, reconciler, declared, auth, rateLimitPerMinute }: GatewayDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   const requests = new Counter({
@@ -63,6 +72,20 @@ export function createGatewayApp({ client, logger, registry, rpcTimeoutMs, recon
     res.type(registry.contentType).send(await registry.metrics());
   });
 
+  app.get('/api/v0/openapi.json', (_req, res) => {
+    res.json(openApiDocument);
+  });
+  // The schedules API: bearer token first (so the limit counts per client), then 100/min per client.
+  const limiter = rateLimit({
+    windowMs: 60_000,
+    limit: rateLimitPerMinute,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    keyGenerator: (req, res) => (res.locals.principal as Principal | undefined)?.id ?? ipKeyGenerator(req.ip ?? 'unknown'),
+    handler: (_req, res) => sendProblem(res, 429, 'Too many requests', `at most ${rateLimitPerMinute} requests a minute per client`),
+  });
+  app.use('/api/v0/schedules', authenticate(auth), limiter);
+  app.use('/api/v0', scheduleRoutes(client, declared, registry, rpcTimeoutMs));
   app.use('/api/v0', licenseRoutes(client, rpcTimeoutMs));
 
   app.use((_req, res) => sendProblem(res, 404, 'Not found', 'no such route'));

@@ -15,6 +15,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       SCHEDULE_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(300_000),
       /** What becomes of a Fleet schedule no longer declared. */
       SCHEDULE_ORPHANS: z.enum(['delete', 'pause']).default('delete'),
+      /** Static API keys: `name=key:scope scope,...`. */
+      GATEWAY_API_KEYS: z.string().optional(),
+      /** HS256 secret of the JWTs the gateway accepts; none accepted without it. */
+      GATEWAY_JWT_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+      GATEWAY_JWT_ISSUER: z.string().optional(),
+      GATEWAY_JWT_AUDIENCE: z.string().optional(),
+      GATEWAY_RATE_LIMIT_PER_MINUTE: envSchemas.positiveInt(100),
       /** With a database, one gateway at a time reconciles (an advisory lock). */
       DATABASE_URL: envSchemas.url.optional(),
     },

@@ -6,6 +6,7 @@ import { lazyClient } from '@fleet/shared-temporal';
 import { createDb, withTryAdvisoryLock } from '@fleet/shared-db';
 import { defaultDeclarationFiles, loadDeclared } from './schedules/declared';
 import { ScheduleReconciler } from './schedules/reconciler';
+import { parseApiKeys } from './auth';
 import { createGatewayApp } from './app';
 import type { GatewayConfig } from './config';
 
@@ -41,6 +42,14 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     registry: createMetricsRegistry('gateway'),
     rpcTimeoutMs: config.TEMPORAL_RPC_TIMEOUT_MS,
     reconciler,
+    declared,
+    auth: {
+      apiKeys: parseApiKeys(config.GATEWAY_API_KEYS),
+      jwtSecret: config.GATEWAY_JWT_SECRET,
+      jwtIssuer: config.GATEWAY_JWT_ISSUER,
+      jwtAudience: config.GATEWAY_JWT_AUDIENCE,
+    },
+    rateLimitPerMinute: config.GATEWAY_RATE_LIMIT_PER_MINUTE,
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.GATEWAY_PORT, (err?: Error) => (err ? reject(err) : resolve(s)));

@@ -1,4 +1,5 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { Duration } from '@temporalio/common';
 import type { Logger } from '@fleet/shared-observability';
 import type { TemporalTarget } from './client';
 
@@ -9,7 +10,7 @@ export interface RunWorkerOptions {
   activities: object;
   logger: Logger;
   /** Time in-flight activities get to finish on shutdown before they are cancelled. */
-  shutdownGraceTime?: string;
+  shutdownGraceTime?: Duration;
   tuning?: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions'>;
 }
 

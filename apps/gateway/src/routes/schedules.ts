@@ -1,0 +1,174 @@
+import { forEachLimited, OVERRIDE_NOTE_PREFIX, scheduleIdOf, type DeclarationSet, type ScheduleDeclaration } from '@fleet/shared-schedules';
+import { ScheduleNotFoundError, type Client, type ScheduleDescription } from '@temporalio/client';
+import { Router, type Request, type Response } from 'express';
+import { Counter, type Registry } from 'prom-client';
+import { requireScope, SCOPES, type Principal } from '../auth';
+import { validateBody } from '../openapi';
+import { sendProblem } from '../problem';
+
+/** What a declaration said, as the API shows it (the YAML block's own names). */
+function configOf(d: ScheduleDeclaration) {
+  return {
+    file: d.file,
+    type: d.workflowType,
+    task_queue: d.taskQueue,
+    cron: d.cron,
+    timezone: d.timezone,
+    enabled: d.enabled,
+    overlap_policy: d.overlapPolicy,
+    ...(d.jitterMs ? { jitter_ms: d.jitterMs } : {}),
+    ...(d.catchupWindowMs ? { catchup_window_ms: d.catchupWindowMs } : {}),
+    pause_on_failure: d.pauseOnFailure,
+    ...(d.startAt ? { start_at: d.startAt.toISOString() } : {}),
+    ...(d.endAt ? { end_at: d.endAt.toISOString() } : {}),
+    ...(d.input === undefined ? {} : { input: d.input }),
+  };
+}
+
+export function scheduleRoutes(client: Client, declared: DeclarationSet, registry: Registry, rpcTimeoutMs: number): Router {
+  const router = Router();
+  const operations = new Counter({
+    name: 'gateway_schedule_operations_total',
+    help: 'Schedule API operations by operation and status',
+    labelNames: ['operation', 'status'],
+    registers: [registry],
+  });
+  const bounded =
+    (operation: string, handler: (req: Request, res: Response) => Promise<void>) =>
+    async (req: Request, res: Response): Promise<void> => {
+      try {
+        await client.withDeadline(Date.now() + rpcTimeoutMs, () => handler(req, res));
+        operations.inc({ operation, status: res.statusCode < 400 ? 'ok' : 'rejected' });
+      } catch (err) {
+        operations.inc({ operation, status: 'error' });
+        throw err;
+      }
+    };
+
+  const declarationOf = (req: Request, res: Response): ScheduleDeclaration | undefined => {
+    const id = String(req.params.workflowId);
+    const project = typeof req.query.project === 'string' ? req.query.project : undefined;
+    const matches = declared.declarations.filter((d) => d.workflowId === id && (!project || d.project === project));
+    if (matches.length === 1) return matches[0];
+    if (matches.length > 1) sendProblem(res, 409, 'Ambiguous', `${id} is declared by ${matches.map((m) => m.project).join(' and ')}: add ?project=`);
+    else sendProblem(res, 404, 'Not found', `no schedule is declared for workflow ${id}`);
+    return undefined;
+  };
+
+  const lastRunStatus = async (d: ScheduleDescription | undefined): Promise<string | null> => {
+    const last = d?.info.recentActions.at(-1);
+    if (!last) return null;
+    const run = client.workflow.getHandle(last.action.workflow.workflowId, last.action.workflow.firstExecutionRunId);
+    return run.describe().then(
+      (w) => w.status.name,
+      () => null,
+    );
+  };
+
+  const view = async (d: ScheduleDeclaration, description: ScheduleDescription | undefined) => ({
+    workflow_id: d.workflowId,
+    schedule_id: scheduleIdOf(d.project, d.workflowId),
+    project: d.project,
+    cron: d.cron,
+    timezone: d.timezone,
+    exists: description !== undefined,
+    enabled: description ? !description.state.paused : d.enabled,
+    is_override: (description?.state.note ?? '').startsWith(OVERRIDE_NOTE_PREFIX),
+    config: configOf(d),
+    next_run_time: description?.info.nextActionTimes[0]?.toISOString() ?? null,
+    last_run_time: description?.info.recentActions.at(-1)?.takenAt.toISOString() ?? null,
+    last_run_status: await lastRunStatus(description),
+  });
+
+  const describeOrUndefined = (scheduleId: string) =>
+    client.schedule
+      .getHandle(scheduleId)
+      .describe()
+      .catch((err: unknown) => {
+        if (err instanceof ScheduleNotFoundError) return undefined;
+        throw err;
+      });
+
+  router.get(
+    '/schedules',
+    requireScope(SCOPES.scheduleRead),
+    bounded('list', async (_req, res) => {
+      const views = await forEachLimited(declared.declarations, 20, 1000, async (d) => view(d, await describeOrUndefined(scheduleIdOf(d.project, d.workflowId))));
+      res.json({ schedules: views });
+    }),
+  );
+
+  router.get(
+    '/schedules/:workflowId',
+    requireScope(SCOPES.scheduleRead),
+    bounded('get', async (req, res) => {
+      const d = declarationOf(req, res);
+      if (d) res.json(await view(d, await describeOrUndefined(scheduleIdOf(d.project, d.workflowId))));
+    }),
+  );
+
+  router.put(
+    '/schedules/:workflowId',
+    requireScope(SCOPES.scheduleWrite),
+    validateBody('SetEnabled'),
+    bounded('override', async (req, res) => {
+      const d = declarationOf(req, res);
+      if (!d) return;
+      const enabled = (req.body as { enabled: boolean }).enabled;
+      const handle = client.schedule.getHandle(scheduleIdOf(d.project, d.workflowId));
+      const principal = res.locals.principal as Principal;
+      // An override lives in the schedule's own state, so Temporal holds it; the next reload reverts it.
+      const note = enabled === d.enabled ? `managed by Fleet from ${d.file}` : `${OVERRIDE_NOTE_PREFIX} enabled=${enabled} by ${principal.id} at ${new Date().toISOString()}`;
+      try {
+        await handle.update((prev) => ({ ...prev, state: { paused: !enabled, note } }));
+      } catch (err) {
+        if (err instanceof ScheduleNotFoundError) return sendProblem(res, 404, 'Not found', `the schedule of ${d.workflowId} is not in Temporal yet`);
+        throw err;
+      }
+      res.json(await view(d, await describeOrUndefined(handle.scheduleId)));
+    }),
+  );
+
+  router.delete(
+    '/schedules/:workflowId',
+    requireScope(SCOPES.scheduleWrite),
+    bounded('delete', async (req, res) => {
+      const d = declarationOf(req, res);
+      if (!d) return;
+      await client.schedule
+        .getHandle(scheduleIdOf(d.project, d.workflowId))
+        .delete()
+        .catch((err: unknown) => {
+          if (!(err instanceof ScheduleNotFoundError)) throw err;
+        });
+      res.status(204).end();
+    }),
+  );
+
+  router.post(
+    '/schedules/:workflowId/trigger',
+    requireScope(SCOPES.scheduleWrite),
+    bounded('trigger', async (req, res) => {
+      const d = declarationOf(req, res);
+      if (!d) return;
+      await client.schedule.getHandle(scheduleIdOf(d.project, d.workflowId)).trigger();
+      res.status(202).json({ triggered: scheduleIdOf(d.project, d.workflowId) });
+    }),
+  );
+
+  router.post(
+    '/schedules/:workflowId/backfill',
+    requireScope(SCOPES.scheduleWrite),
+    validateBody('Backfill'),
+    bounded('backfill', async (req, res) => {
+      const d = declarationOf(req, res);
+      if (!d) return;
+      const { start, end } = req.body as { start: string; end: string };
+      if (Date.parse(end) <= Date.parse(start)) return sendProblem(res, 400, 'Invalid request body', 'end: is not after start', [{ field: 'end', message: 'is not after start' }]);
+      await client.schedule.getHandle(scheduleIdOf(d.project, d.workflowId)).backfill([{ start: new Date(start), end: new Date(end) }]);
+      res.status(202).json({ backfilled: scheduleIdOf(d.project, d.workflowId), start, end });
+    }),
+  );
+
+  return router;
+}
