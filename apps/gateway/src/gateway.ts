@@ -28,7 +28,9 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const declared = loadDeclared(config.SCHEDULE_FILES ? config.SCHEDULE_FILES.split(',').map((f) => f.trim()) : defaultDeclarationFiles());
   const client = lazyClient({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE });
   const db = config.DATABASE_URL ? createDb(config.DATABASE_URL, { maxConnections: 2, applicationName: 'gateway' }) : undefined;
+  const registry = createMetricsRegistry('gateway');
   const reconciler = new ScheduleReconciler({
+    registry,
     client,
     declared,
     logger,
@@ -39,7 +41,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const app = createGatewayApp({
     client,
     logger,
-    registry: createMetricsRegistry('gateway'),
+    registry,
     rpcTimeoutMs: config.TEMPORAL_RPC_TIMEOUT_MS,
     reconciler,
     declared,

@@ -84,6 +84,14 @@ describe('reading', () => {
     expect((await call('GET', '/schedules/license-renewal', READ)).status).toBe(404);
   });
 
+  it('exposes schedule metrics', async () => {
+    const metrics = await (await fetch(`http://127.0.0.1:${gateway.port}/metrics`)).text();
+    expect(metrics).toMatch(/gateway_scheduled_workflows\{status="active",app="gateway"\} 2/);
+    expect(metrics).toMatch(/gateway_schedule_reconcile_duration_seconds_count\{app="gateway"\} [1-9]/);
+    expect(metrics).toMatch(/gateway_schedule_operations_total\{operation="list",status="ok",app="gateway"\} [1-9]/);
+    expect(metrics).toContain('gateway_schedule_reconciles_in_flight');
+  });
+
   it('serves its OpenAPI 3.1 document', async () => {
     const doc = await json(await fetch(`${base}/openapi.json`));
     expect(doc.openapi).toBe('3.1.0');

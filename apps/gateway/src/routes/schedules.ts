@@ -1,7 +1,7 @@
 import { forEachLimited, OVERRIDE_NOTE_PREFIX, scheduleIdOf, type DeclarationSet, type ScheduleDeclaration } from '@fleet/shared-schedules';
 import { ScheduleNotFoundError, type Client, type ScheduleDescription } from '@temporalio/client';
 import { Router, type Request, type Response } from 'express';
-import { Counter, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import { requireScope, SCOPES, type Principal } from '../auth';
 import { validateBody } from '../openapi';
 import { sendProblem } from '../problem';
@@ -32,6 +32,33 @@ export function scheduleRoutes(client: Client, declared: DeclarationSet, registr
     help: 'Schedule API operations by operation and status',
     labelNames: ['operation', 'status'],
     registers: [registry],
+  });
+  const describeOrUndefined = (scheduleId: string) =>
+    client.schedule
+      .getHandle(scheduleId)
+      .describe()
+      .catch((err: unknown) => {
+        if (err instanceof ScheduleNotFoundError) return undefined;
+        throw err;
+      });
+
+  // Scheduled workflows by status, counted when Prometheus scrapes (from the schedules' descriptions).
+  new Gauge({
+    name: 'gateway_scheduled_workflows',
+    help: 'Declared scheduled workflows by status (active, paused, override, missing)',
+    labelNames: ['status'],
+    registers: [registry],
+    async collect() {
+      const counts = { active: 0, paused: 0, override: 0, missing: 0 };
+      await forEachLimited(declared.declarations, 20, 1000, async (d) => {
+        const description = await describeOrUndefined(scheduleIdOf(d.project, d.workflowId)).catch(() => undefined);
+        if (!description) counts.missing += 1;
+        else if ((description.state.note ?? '').startsWith(OVERRIDE_NOTE_PREFIX)) counts.override += 1;
+        else if (description.state.paused) counts.paused += 1;
+        else counts.active += 1;
+      });
+      for (const [status, n] of Object.entries(counts)) this.set({ status }, n);
+    },
   });
   const bounded =
     (operation: string, handler: (req: Request, res: Response) => Promise<void>) =>
@@ -79,15 +106,6 @@ export function scheduleRoutes(client: Client, declared: DeclarationSet, registr
     last_run_time: description?.info.recentActions.at(-1)?.takenAt.toISOString() ?? null,
     last_run_status: await lastRunStatus(description),
   });
-
-  const describeOrUndefined = (scheduleId: string) =>
-    client.schedule
-      .getHandle(scheduleId)
-      .describe()
-      .catch((err: unknown) => {
-        if (err instanceof ScheduleNotFoundError) return undefined;
-        throw err;
-      });
 
   router.get(
     '/schedules',

@@ -1,6 +1,7 @@
 import type { Logger } from '@fleet/shared-observability';
 import { reconcile, type DeclarationSet, type ReconcileResult } from '@fleet/shared-schedules';
 import type { Client } from '@temporalio/client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 export type ReconcilerState = 'initializing' | 'retrying' | 'ready';
 
@@ -13,6 +14,7 @@ export interface ReconcilerOptions {
   orphans: 'delete' | 'pause';
   /** Runs a reconcile under the single-writer lock; resolves undefined when another instance holds it. */
   withLock?: <T>(fn: () => Promise<T>) => Promise<T | undefined>;
+  registry?: Registry;
 }
 
 /**
@@ -29,7 +31,18 @@ export class ScheduleReconciler {
   private wake: (() => void) | undefined;
   private running: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly options: ReconcilerOptions) {}
+  private readonly duration: Histogram | undefined;
+  private readonly inFlight: Gauge | undefined;
+  private readonly outcomes: Counter<'action' | 'status'> | undefined;
+
+  constructor(private readonly options: ReconcilerOptions) {
+    const registers = options.registry ? [options.registry] : [];
+    if (options.registry) {
+      this.duration = new Histogram({ name: 'gateway_schedule_reconcile_duration_seconds', help: 'Reconcile duration', buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers });
+      this.inFlight = new Gauge({ name: 'gateway_schedule_reconciles_in_flight', help: 'Reconciles running now', registers });
+      this.outcomes = new Counter({ name: 'gateway_schedule_reconcile_outcomes_total', help: 'Reconcile outcomes by action and status', labelNames: ['action', 'status'], registers });
+    }
+  }
 
   /** Starts the initial reconcile in the background; the gateway serves meanwhile, not ready. */
   start(): void {
@@ -78,12 +91,18 @@ export class ScheduleReconciler {
           keepOverrides: options.keepOverrides,
           plan: options.plan,
         });
-      const result = this.options.withLock ? await this.options.withLock(once) : await once();
+      const end = this.duration?.startTimer();
+      this.inFlight?.inc();
+      const result = await (this.options.withLock ? this.options.withLock(once) : once()).finally(() => {
+        this.inFlight?.dec();
+        end?.();
+      });
       if (!result) {
         this.options.logger.info('another gateway is reconciling; this one waits for the next round');
         return undefined;
       }
       if (!options.plan) this.lastResult = result;
+      for (const o of result.outcomes) this.outcomes?.inc({ action: o.action, status: o.status });
       const failed = result.outcomes.filter((o) => o.status === 'failed');
       this.options.logger.info({ writes: result.writes, failed: failed.length, ms: result.durationMs }, 'schedules reconciled');
       if (failed.length && failed.length === result.outcomes.length) throw new Error(`every schedule failed: ${failed[0]?.error}`);
