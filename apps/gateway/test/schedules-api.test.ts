@@ -76,8 +76,8 @@ describe('reading', () => {
       config: { type: 'licenseDeactivationWorkflow', task_queue: 'license', overlap_policy: 'skip', input: { dryRun: false } },
       next_run_time: expect.stringMatching(/T20:30:00\.000Z$/),
       last_run_time: null,
-      last_run_status: null,
     });
+    expect(await json(await call('GET', '/schedules/daily-license-expiry-check', READ))).toMatchObject({ last_run_time: null, last_run_status: null });
   });
 
   it('404 for a workflow with no schedule declared', async () => {

@@ -1,5 +1,5 @@
 import { forEachLimited, OVERRIDE_NOTE_PREFIX, scheduleIdOf, type DeclarationSet, type ScheduleDeclaration } from '@fleet/shared-schedules';
-import { ScheduleNotFoundError, type Client, type ScheduleDescription } from '@temporalio/client';
+import { ScheduleNotFoundError, type Client, type ScheduleDescription, type ScheduleSummary } from '@temporalio/client';
 import { Router, type Request, type Response } from 'express';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { requireScope, SCOPES, type Principal } from '../auth';
@@ -107,11 +107,30 @@ export function scheduleRoutes(client: Client, declared: DeclarationSet, registr
     last_run_status: await lastRunStatus(description),
   });
 
+  // The list reads Temporal's visibility once (paged) instead of describing every schedule; the
+  // last run's status, one more call per schedule, is in the single-schedule view only.
   router.get(
     '/schedules',
     requireScope(SCOPES.scheduleRead),
     bounded('list', async (_req, res) => {
-      const views = await forEachLimited(declared.declarations, 20, 1000, async (d) => view(d, await describeOrUndefined(scheduleIdOf(d.project, d.workflowId))));
+      const summaries = new Map<string, ScheduleSummary>();
+      for await (const summary of client.schedule.list({ pageSize: 1000 })) summaries.set(summary.scheduleId, summary);
+      const views = declared.declarations.map((d) => {
+        const summary = summaries.get(scheduleIdOf(d.project, d.workflowId));
+        return {
+          workflow_id: d.workflowId,
+          schedule_id: scheduleIdOf(d.project, d.workflowId),
+          project: d.project,
+          cron: d.cron,
+          timezone: d.timezone,
+          exists: summary !== undefined,
+          enabled: summary ? !summary.state.paused : d.enabled,
+          is_override: (summary?.state.note ?? '').startsWith(OVERRIDE_NOTE_PREFIX),
+          config: configOf(d),
+          next_run_time: summary?.info.nextActionTimes[0]?.toISOString() ?? null,
+          last_run_time: summary?.info.recentActions.at(-1)?.takenAt.toISOString() ?? null,
+        };
+      });
       res.json({ schedules: views });
     }),
   );

@@ -156,7 +156,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
   };
 
   const concurrency = options.concurrency ?? 10;
-  const perSecond = options.callsPerSecond ?? 100;
+  const perSecond = options.callsPerSecond ?? 500;
   const outcomes = await forEachLimited(options.declarations, concurrency, perSecond, one);
 
   // Orphans: Fleet-owned schedules of these projects that no declaration names any more.

@@ -1,0 +1,165 @@
+/**
+ * Schedules as code against the Temporal dev server: reconcile 1,000 schedules cold, again with
+ * nothing changed, then with 10% changed; side by side, the strategy of the Go orchestrator this
+ * replaces (it compares cron strings Temporal never returns, so every pass rewrites every
+ * schedule). Then the gateway's API latency under load from a second process.
+ *
+ *   npm run bench:schedules -- --schedules 1000
+ */
+import { parseDeclarations, reconcile, compileSchedule, type ScheduleDeclaration } from '@fleet/shared-schedules';
+import { licenseWorkflowInputSchemas } from '@fleet/license-contracts/schemas';
+import { appNodeArgs, fleetDir, freePort, repoRoot, spawnManaged, waitForPort } from '@fleet/tools-infra';
+import { startTemporalDevServer } from '@fleet/tools-infra/temporal-dev-server';
+import { Client, Connection } from '@temporalio/client';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { machine, printRows, writeResult } from './common';
+
+const { values: args } = parseArgs({ options: { schedules: { type: 'string', default: '1000' }, requests: { type: 'string', default: '500' } } });
+const N = Number(args.schedules);
+const REQUESTS = Number(args.requests);
+const TARGETS = { coldSeconds: 10, noChangeSeconds: 3, p99Ms: 50 };
+const log = (line: string) => console.log(`[bench] ${line}`);
+
+function yamlFor(project: string, count: number, hourOf: (i: number) => number): string {
+  const lines = [`project: ${project}`, 'workflows:'];
+  for (let i = 0; i < count; i++) {
+    lines.push(`  - { id: job-${i}, type: licenseDeactivationWorkflow, task_queue: bench-nowhere, schedule: { cron: "${i % 60} ${hourOf(i)} * * *", timezone: Asia/Kolkata, input: { dryRun: true } } }`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The replaced strategy: nothing to compare with, so every declared schedule is written every pass. */
+async function rewriteEverything(client: Client, declarations: ScheduleDeclaration[]): Promise<number> {
+  let writes = 0;
+  let next = 0;
+  const worker = async () => {
+    while (next < declarations.length) {
+      const desired = compileSchedule(declarations[next++] as ScheduleDeclaration);
+      const handle = client.schedule.getHandle(desired.scheduleId);
+      try {
+        await handle.describe();
+        await handle.update(() => ({ spec: desired.spec, action: desired.action, policies: desired.policies ?? {}, state: { paused: false } }));
+      } catch {
+        await client.schedule.create(desired);
+      }
+      writes += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: 10 }, worker));
+  return writes;
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const started = Date.now();
+  const value = await fn();
+  return [value, (Date.now() - started) / 1000];
+}
+
+async function main(): Promise<void> {
+  const dir = path.join(fleetDir, 'bench', 'schedules');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const temporal = await startTemporalDevServer({ port: await freePort(), logFile: path.join(dir, 'temporal.log') });
+  const connection = await Connection.connect({ address: temporal.address });
+  for (const namespace of ['fleet', 'baseline']) {
+    await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: { seconds: 86400 } as never });
+  }
+  const fleet = new Client({ connection, namespace: 'fleet' });
+  const baseline = new Client({ connection, namespace: 'baseline' });
+  try {
+    const v1 = parseDeclarations([{ file: 'bench.yaml', text: yamlFor('bench', N, () => 2) }], licenseWorkflowInputSchemas);
+    const v2 = parseDeclarations([{ file: 'bench.yaml', text: yamlFor('bench', N, (i) => (i % 10 === 0 ? 3 : 2)) }], licenseWorkflowInputSchemas);
+    const run = (declarations: ScheduleDeclaration[]) => reconcile({ client: fleet, declarations, projects: ['bench'] });
+
+    const [cold, coldS] = await timed(() => run(v1));
+    log(`cold: ${N} schedules in ${coldS.toFixed(2)} s, ${cold.writes} writes, ${cold.outcomes.filter((o) => o.status === 'failed').length} failed`);
+    const [same, sameS] = await timed(() => run(v1));
+    log(`no change: ${sameS.toFixed(2)} s, ${same.writes} writes`);
+    const [changed, changedS] = await timed(() => run(v2));
+    log(`10% changed: ${changedS.toFixed(2)} s, ${changed.writes} writes`);
+
+    const [, baseColdS] = await timed(() => rewriteEverything(baseline, v1));
+    const [baseSameWrites, baseSameS] = await timed(() => rewriteEverything(baseline, v1));
+    log(`baseline: cold ${baseColdS.toFixed(2)} s; no change ${baseSameS.toFixed(2)} s with ${baseSameWrites} writes`);
+
+    // The API, served by the gateway as its own process, loaded from this one.
+    const file = path.join(dir, 'workflows.yaml');
+    writeFileSync(file, yamlFor('bench', N, (i) => (i % 10 === 0 ? 3 : 2)));
+    const port = await freePort();
+    const gateway = spawnManaged({
+      name: 'gateway',
+      command: process.execPath,
+      args: [...appNodeArgs(), path.join(repoRoot, 'apps/gateway/src/main.ts')],
+      cwd: repoRoot,
+      env: {
+        ...process.env,
+        TEMPORAL_ADDRESS: temporal.address,
+        TEMPORAL_NAMESPACE: 'fleet',
+        GATEWAY_PORT: String(port),
+        SCHEDULE_FILES: file,
+        SCHEDULE_RECONCILE_INTERVAL_MS: '0',
+        GATEWAY_API_KEYS: 'bench=bench-key-123:workflow.schedule:read workflow.schedule:write',
+        // The benchmark measures latency, not the limiter: lift it for this client.
+        GATEWAY_RATE_LIMIT_PER_MINUTE: '1000000',
+        LOG_LEVEL: 'warn',
+      },
+      logFile: path.join(dir, 'gateway.log'),
+    });
+    let api: { name: string; n: number; p50: number; p99: number; max: number; errors: number }[];
+    try {
+      await waitForPort(port, 60_000);
+      for (let i = 0; i < 600; i++) {
+        const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+        if (ready) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const out = execFileSync(process.execPath, [...appNodeArgs(), path.join(repoRoot, 'bench/src/schedules-load.ts'), `http://127.0.0.1:${port}`, 'bench-key-123', String(REQUESTS), '4', 'job-7'], { cwd: repoRoot, encoding: 'utf8' });
+      api = JSON.parse(out) as typeof api;
+    } finally {
+      await gateway.stop();
+    }
+    for (const a of api) log(`API ${a.name}: p50 ${a.p50} ms, p99 ${a.p99} ms over ${a.n} requests (${a.errors} errors)`);
+
+    const get = api.find((a) => a.name === 'get one');
+    const put = api.find((a) => a.name === 'update one');
+    const list = api.find((a) => a.name === 'list all');
+    const result = {
+      benchmark: 'schedules',
+      at: new Date().toISOString(),
+      machine: machine(),
+      schedules: N,
+      fleet: { coldSeconds: coldS, coldWrites: cold.writes, noChangeSeconds: sameS, noChangeWrites: same.writes, tenPercentSeconds: changedS, tenPercentWrites: changed.writes },
+      baseline: { coldSeconds: baseColdS, noChangeSeconds: baseSameS, noChangeWrites: baseSameWrites },
+      ratio: { noChangeSpeedup: Number((baseSameS / sameS).toFixed(1)) },
+      api,
+      targets: {
+        coldUnderSeconds: { target: TARGETS.coldSeconds, measured: coldS, pass: coldS < TARGETS.coldSeconds },
+        noChangeUnderSeconds: { target: TARGETS.noChangeSeconds, measured: sameS, writes: same.writes, pass: sameS < TARGETS.noChangeSeconds && same.writes === 0 },
+        singleReadP99Ms: { target: TARGETS.p99Ms, measured: get?.p99, pass: (get?.p99 ?? Infinity) < TARGETS.p99Ms },
+        singleUpdateP99Ms: { target: TARGETS.p99Ms, measured: put?.p99, pass: (put?.p99 ?? Infinity) < TARGETS.p99Ms },
+      },
+    };
+    const written = writeResult('schedules.json', result);
+    printRows([
+      [`cold reconcile, ${N}`, `${coldS.toFixed(2)} s (${cold.writes} writes)`, `< ${TARGETS.coldSeconds} s`],
+      ['no-change reconcile', `${sameS.toFixed(2)} s, ${same.writes} writes`, `< ${TARGETS.noChangeSeconds} s, 0 writes`],
+      ['10% changed', `${changedS.toFixed(2)} s, ${changed.writes} writes`, ''],
+      ['rewrite-everything no-change', `${baseSameS.toFixed(2)} s, ${baseSameWrites} writes`, `(${(baseSameS / sameS).toFixed(1)}x slower)`],
+      ['API get one p50/p99', `${get?.p50} / ${get?.p99} ms`, `p99 < ${TARGETS.p99Ms} ms`],
+      ['API update one p50/p99', `${put?.p50} / ${put?.p99} ms`, `p99 < ${TARGETS.p99Ms} ms`],
+      [`API list of ${N} p50/p99`, `${list?.p50} / ${list?.p99} ms`, ''],
+    ]);
+    console.log(`\nwritten to ${written}`);
+  } finally {
+    await connection.close();
+    await temporal.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
