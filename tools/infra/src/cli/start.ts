@@ -118,7 +118,7 @@ async function main(): Promise<void> {
     log(`  Worker metrics   http://127.0.0.1:${env.FLEET_LICENSE_METRICS_PORT}/metrics`);
     if (infra.pulsar) log(`  Pulsar           ${infra.pulsar.serviceUrl}, admin and WebSocket ${infra.pulsar.adminUrl}  (npm run events:tail -- <topic>)`);
     log(`  Logs             ${path.join(fleetDir, 'logs')}`);
-    log('Schedules: daily-license-expiry-check (02:00 Asia/Kolkata), daily-license-renewal-reminders (09:00). Ctrl-C stops everything.');
+    log('Schedules: the gateway keeps apps/*/workflows.yaml in Temporal (npm run schedules -- list). Ctrl-C stops everything.');
   } catch (err) {
     console.error(`[fleet] start failed: ${err instanceof Error ? err.message : String(err)}`);
     await stopAll(1);
