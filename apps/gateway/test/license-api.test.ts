@@ -1,6 +1,6 @@
 import { createLogger } from '@fleet/shared-observability';
-import { createTestContext, freePort, repoRoot, spawnManaged, testEnv, appNodeArgs, waitFor, type ManagedProcess, type TestContext } from '@fleet/tools-infra/testing';
-import path from 'node:path';
+import { createTestContext, freePort, waitFor, type ManagedProcess, type TestContext } from '@fleet/tools-infra/testing';
+import { startLicenseWorkerProcess } from './license-worker-process';
 import { loadConfig } from '../src/config';
 import { startGateway, type RunningGateway } from '../src/gateway';
 
@@ -12,22 +12,7 @@ const logger = createLogger('gateway', 'silent');
 
 beforeAll(async () => {
   ctx = await createTestContext('gateway');
-  // The license worker as its own process: the gateway reaches it only through Temporal.
-  worker = spawnManaged({
-    name: 'license-worker',
-    command: process.execPath,
-    args: [...appNodeArgs(), path.join(repoRoot, 'apps/license-worker/src/main.ts')],
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      TEMPORAL_ADDRESS: ctx.temporal.address,
-      TEMPORAL_NAMESPACE: ctx.temporal.namespace,
-      DATABASE_URL: ctx.databaseUrl,
-      LICENSE_WORKFLOW_BUNDLE: ctx.licenseBundle,
-      METRICS_PORT: '0',
-    },
-    logFile: path.join(testEnv('dir'), 'logs', 'gateway-test-license-worker.log'),
-  });
+  worker = startLicenseWorkerProcess(ctx, 'gateway-test');
   gateway = await startGateway(
     loadConfig({ TEMPORAL_ADDRESS: ctx.temporal.address, TEMPORAL_NAMESPACE: ctx.temporal.namespace, GATEWAY_PORT: '0' }),
     logger,

@@ -2,7 +2,8 @@ import { createLogger } from '@fleet/shared-observability';
 import { DeclarationError, scheduleIdOf } from '@fleet/shared-schedules';
 import { resolveTemporalCli } from '@fleet/tools-infra/temporal-cli';
 import { startTemporalDevServer } from '@fleet/tools-infra/temporal-dev-server';
-import { appNodeArgs, createTestContext, freePort, repoRoot, spawnManaged, testEnv, waitFor, type ManagedProcess, type TestContext } from '@fleet/tools-infra/testing';
+import { appNodeArgs, createTestContext, freePort, repoRoot, testEnv, waitFor, type ManagedProcess, type TestContext } from '@fleet/tools-infra/testing';
+import { startLicenseWorkerProcess } from './license-worker-process';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -18,14 +19,7 @@ let worker: ManagedProcess;
 
 beforeAll(async () => {
   ctx = await createTestContext('gateway-schedules');
-  worker = spawnManaged({
-    name: 'license-worker',
-    command: process.execPath,
-    args: [...appNodeArgs(), path.join(repoRoot, 'apps/license-worker/src/main.ts')],
-    cwd: repoRoot,
-    env: { ...process.env, TEMPORAL_ADDRESS: ctx.temporal.address, TEMPORAL_NAMESPACE: ctx.temporal.namespace, DATABASE_URL: ctx.databaseUrl, LICENSE_WORKFLOW_BUNDLE: ctx.licenseBundle, METRICS_PORT: '0' },
-    logFile: path.join(testEnv('dir'), 'logs', 'gateway-schedules-license-worker.log'),
-  });
+  worker = startLicenseWorkerProcess(ctx, 'gateway-schedules');
 });
 afterAll(async () => {
   await worker.stop();

@@ -25,6 +25,23 @@ function configOf(d: ScheduleDeclaration) {
   };
 }
 
+/** A declared schedule with what Temporal says of it (a description or a list summary). */
+function summaryView(d: ScheduleDeclaration, actual: ScheduleSummary | ScheduleDescription | undefined) {
+  return {
+    workflow_id: d.workflowId,
+    schedule_id: scheduleIdOf(d.project, d.workflowId),
+    project: d.project,
+    cron: d.cron,
+    timezone: d.timezone,
+    exists: actual !== undefined,
+    enabled: actual ? !actual.state.paused : d.enabled,
+    is_override: (actual?.state.note ?? '').startsWith(OVERRIDE_NOTE_PREFIX),
+    config: configOf(d),
+    next_run_time: actual?.info.nextActionTimes[0]?.toISOString() ?? null,
+    last_run_time: actual?.info.recentActions.at(-1)?.takenAt.toISOString() ?? null,
+  };
+}
+
 export function scheduleRoutes(client: Client, declared: DeclarationSet, registry: Registry, rpcTimeoutMs: number): Router {
   const router = Router();
   const operations = new Counter({
@@ -93,17 +110,7 @@ export function scheduleRoutes(client: Client, declared: DeclarationSet, registr
   };
 
   const view = async (d: ScheduleDeclaration, description: ScheduleDescription | undefined) => ({
-    workflow_id: d.workflowId,
-    schedule_id: scheduleIdOf(d.project, d.workflowId),
-    project: d.project,
-    cron: d.cron,
-    timezone: d.timezone,
-    exists: description !== undefined,
-    enabled: description ? !description.state.paused : d.enabled,
-    is_override: (description?.state.note ?? '').startsWith(OVERRIDE_NOTE_PREFIX),
-    config: configOf(d),
-    next_run_time: description?.info.nextActionTimes[0]?.toISOString() ?? null,
-    last_run_time: description?.info.recentActions.at(-1)?.takenAt.toISOString() ?? null,
+    ...summaryView(d, description),
     last_run_status: await lastRunStatus(description),
   });
 
@@ -115,22 +122,7 @@ export function scheduleRoutes(client: Client, declared: DeclarationSet, registr
     bounded('list', async (_req, res) => {
       const summaries = new Map<string, ScheduleSummary>();
       for await (const summary of client.schedule.list({ pageSize: 1000 })) summaries.set(summary.scheduleId, summary);
-      const views = declared.declarations.map((d) => {
-        const summary = summaries.get(scheduleIdOf(d.project, d.workflowId));
-        return {
-          workflow_id: d.workflowId,
-          schedule_id: scheduleIdOf(d.project, d.workflowId),
-          project: d.project,
-          cron: d.cron,
-          timezone: d.timezone,
-          exists: summary !== undefined,
-          enabled: summary ? !summary.state.paused : d.enabled,
-          is_override: (summary?.state.note ?? '').startsWith(OVERRIDE_NOTE_PREFIX),
-          config: configOf(d),
-          next_run_time: summary?.info.nextActionTimes[0]?.toISOString() ?? null,
-          last_run_time: summary?.info.recentActions.at(-1)?.takenAt.toISOString() ?? null,
-        };
-      });
+      const views = declared.declarations.map((d) => summaryView(d, summaries.get(scheduleIdOf(d.project, d.workflowId))));
       res.json({ schedules: views });
     }),
   );
