@@ -148,13 +148,18 @@ export function scheduleRoutes(client: Client, declared: DeclarationSet, registr
       const principal = res.locals.principal as Principal;
       // An override lives in the schedule's own state, so Temporal holds it; the next reload reverts it.
       const note = enabled === d.enabled ? `managed by Fleet from ${d.file}` : `${OVERRIDE_NOTE_PREFIX} enabled=${enabled} by ${principal.id} at ${new Date().toISOString()}`;
+      let before: ScheduleDescription | undefined;
       try {
-        await handle.update((prev) => ({ ...prev, state: { paused: !enabled, note } }));
+        await handle.update((prev) => {
+          before = prev;
+          return { ...prev, state: { paused: !enabled, note } };
+        });
       } catch (err) {
         if (err instanceof ScheduleNotFoundError) return sendProblem(res, 404, 'Not found', `the schedule of ${d.workflowId} is not in Temporal yet`);
         throw err;
       }
-      res.json(await view(d, await describeOrUndefined(handle.scheduleId)));
+      // Answer from the description the update itself read: no second describe on the write path.
+      res.json(await view(d, before && { ...before, state: { ...before.state, paused: !enabled, note } }));
     }),
   );
 
