@@ -3,6 +3,7 @@
  * PostgreSQL (embedded unless DATABASE_URL), Pulsar (when Java is present), every worker and the gateway, each its own process
  * as it is deployed. Ctrl-C stops everything it started.
  */
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { envSchemas, parseEnv } from '@fleet/shared-config';
 import { createDatabaseIfMissing, databaseUrl } from '@fleet/shared-db';
@@ -107,13 +108,19 @@ async function main(): Promise<void> {
       METRICS_PORT: String(env.FLEET_LICENSE_METRICS_PORT),
       LICENSE_WORKFLOW_BUNDLE: bundleOf('license-worker'),
     });
-    startApp('gateway', { GATEWAY_PORT: String(env.FLEET_GATEWAY_PORT) });
+    // A key for this run only, printed below, so the schedules API can be tried at once.
+    const apiKey = process.env.GATEWAY_API_KEYS ? undefined : `local-${randomBytes(12).toString('hex')}`;
+    startApp('gateway', {
+      GATEWAY_PORT: String(env.FLEET_GATEWAY_PORT),
+      ...(apiKey ? { GATEWAY_API_KEYS: `local=${apiKey}:workflow.schedule:read workflow.schedule:write` } : {}),
+    });
     await Promise.all([waitForPort(env.FLEET_GATEWAY_PORT, 60_000), waitForPort(env.FLEET_LICENSE_METRICS_PORT, 60_000)]);
 
     log('Fleet is up.');
     log(`  Temporal Web UI  ${infra.temporal.uiUrl}`);
     log(`  Temporal gRPC    ${infra.temporal.address}`);
     log(`  API              http://127.0.0.1:${env.FLEET_GATEWAY_PORT}/api/v0  (health: /healthz, readiness: /readyz)`);
+    if (apiKey) log(`  API key          ${apiKey}  (this run only: curl -H 'authorization: Bearer ${apiKey}' .../api/v0/schedules)`);
     log(`  PostgreSQL       ${databaseUrl(infra.postgres.url, env.FLEET_DATABASE).replace(/:[^:@/]+@/, ':***@')}`);
     log(`  Worker metrics   http://127.0.0.1:${env.FLEET_LICENSE_METRICS_PORT}/metrics`);
     if (infra.pulsar) log(`  Pulsar           ${infra.pulsar.serviceUrl}, admin and WebSocket ${infra.pulsar.adminUrl}  (npm run events:tail -- <topic>)`);
