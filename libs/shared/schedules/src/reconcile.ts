@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { compileSchedule, declarationHash, DECLARED_HASH_KEY, OWNER_MEMO_KEY, type DesiredSchedule } from './compile';
 import type { ScheduleDeclaration } from './declarations';
 import { forEachLimited } from './pool';
+import { grpcCode } from '@fleet/shared-temporal';
 
 /** On the action's memo: the hash of the schedule as Temporal described it right after Fleet wrote it. */
 export const OBSERVED_HASH_KEY = 'fleetObservedHash';
@@ -47,13 +48,6 @@ export interface ReconcileResult {
 
 const TRANSIENT = new Set<number>([status.UNAVAILABLE, status.DEADLINE_EXCEEDED, status.RESOURCE_EXHAUSTED, status.ABORTED, status.INTERNAL, status.UNKNOWN]);
 
-function grpcCode(err: unknown): number | undefined {
-  for (let e: unknown = err; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'number') return code;
-  }
-  return undefined;
-}
 
 /** Retries transient failures with exponential backoff; an invalid argument fails at once. */
 async function retrying<T>(attempts: number, fn: () => Promise<T>): Promise<T> {
