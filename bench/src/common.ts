@@ -1,5 +1,5 @@
-import { repoRoot } from '@fleet/tools-infra';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { fleetDir, freePort, repoRoot, startInfrastructure, type Infrastructure, type InfrastructureOptions } from '@fleet/tools-infra';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -20,4 +20,21 @@ export function writeResult(file: string, result: object): string {
 export function printRows(rows: [figure: string, measured: string, target: string][]): void {
   console.log(`\n${'figure'.padEnd(31)}${'measured'.padEnd(21)}target`);
   for (const [figure, measured, target] of rows) console.log(`${figure.padEnd(31)}${measured.padEnd(21)}${target}`);
+}
+
+/** A benchmark's own Temporal and PostgreSQL (and more, as asked) on free ports, in a fresh folder. */
+export async function startBenchInfrastructure(
+  name: string,
+  extra: Pick<InfrastructureOptions, 'postgresSettings' | 'pulsar'> = {},
+): Promise<Infrastructure> {
+  const dir = path.join(fleetDir, 'bench', name);
+  rmSync(dir, { recursive: true, force: true });
+  return startInfrastructure({
+    dir,
+    temporalPort: await freePort(),
+    persistent: false,
+    postgresPort: await freePort(),
+    databaseUrl: process.env.DATABASE_URL,
+    ...extra,
+  });
 }

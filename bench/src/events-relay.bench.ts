@@ -11,12 +11,10 @@
 import { createDb, createDatabaseIfMissing, databaseUrl, migrateToLatest } from '@fleet/shared-db';
 import { consumeEvents, createOutbox, defineEvent, ensureEventNamespaces, ensureSubscription, eventsMigrations, PulsarProducer, startOutboxRelay, topicOf } from '@fleet/shared-events';
 import { createLogger } from '@fleet/shared-observability';
-import { fleetDir, freePort, startInfrastructure } from '@fleet/tools-infra';
+import { freePort } from '@fleet/tools-infra';
 import { sql, type Kysely } from 'kysely';
-import { rmSync } from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { machine, printRows, writeResult } from './common';
+import { machine, printRows, startBenchInfrastructure, writeResult } from './common';
 
 const { values: args } = parseArgs({
   options: {
@@ -80,16 +78,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  const dir = path.join(fleetDir, 'bench', 'events-relay');
-  rmSync(dir, { recursive: true, force: true });
-  const infra = await startInfrastructure({
-    dir,
-    temporalPort: await freePort(),
-    persistent: false,
-    postgresPort: await freePort(),
-    databaseUrl: process.env.DATABASE_URL,
-    pulsar: { webPort: await freePort(), brokerPort: await freePort() },
-  });
+  const infra = await startBenchInfrastructure('events-relay', { pulsar: { webPort: await freePort(), brokerPort: await freePort() } });
   if (!infra.pulsar) throw new Error(`the events benchmark needs Pulsar: ${infra.pulsarUnavailable ?? ''}`);
   const pulsar = infra.pulsar;
   await ensureEventNamespaces(pulsar.adminUrl, ['bench']);

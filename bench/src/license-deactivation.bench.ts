@@ -10,14 +10,14 @@ import { LICENSE_TASK_QUEUE, LICENSE_WORKFLOW_TYPES, DEACTIVATION_DEFAULTS, type
 import { licenseMigrations, type LicenseDatabase } from '@fleet/license-data-access';
 import { seedAgents } from '@fleet/license-data-access/testing';
 import { createDatabaseIfMissing, createDb, databaseUrl, migrateToLatest } from '@fleet/shared-db';
-import { buildAllBundles, fleetDir, freePort, repoRoot, spawnManaged, startInfrastructure, appNodeArgs } from '@fleet/tools-infra';
+import { appNodeArgs, buildAllBundles, fleetDir, repoRoot, spawnManaged } from '@fleet/tools-infra';
 import { Client, Connection } from '@temporalio/client';
 import { sql } from 'kysely';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BASELINE_TASK_QUEUE } from './baseline-worker';
-import { machine, printRows, writeResult } from './common';
+import { machine, printRows, startBenchInfrastructure, writeResult } from './common';
 import { historyStats, type RunStats } from './history-stats';
 
 const { values: args } = parseArgs({
@@ -59,16 +59,10 @@ function peakRssMb(pid: number): number {
 
 async function main(): Promise<void> {
   const dir = path.join(fleetDir, 'bench', 'license-deactivation');
-  rmSync(dir, { recursive: true, force: true });
   const log = (line: string) => console.log(`[bench] ${line}`);
   log(`starting Temporal and PostgreSQL in ${dir}`);
-  const infra = await startInfrastructure({
-    dir,
-    temporalPort: await freePort(),
-    persistent: false,
-    postgresPort: await freePort(),
-    databaseUrl: process.env.DATABASE_URL,
-    // Same server, same settings for both strategies; durability left on.
+  // Same server, same settings for both strategies; durability left on.
+  const infra = await startBenchInfrastructure('license-deactivation', {
     postgresSettings: { shared_buffers: '512MB', max_wal_size: '8GB', checkpoint_timeout: '30min' },
   });
   const connection = await Connection.connect({ address: infra.temporal.address });

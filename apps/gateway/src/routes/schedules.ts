@@ -99,6 +99,12 @@ export function scheduleRoutes(client: Client, declared: DeclarationSet, registr
     return undefined;
   };
 
+  /** The declaration a request names and the handle of its schedule; answers 404/409 itself otherwise. */
+  const declaredSchedule = (req: Request, res: Response) => {
+    const d = declarationOf(req, res);
+    return d && { d, handle: client.schedule.getHandle(scheduleIdOf(d.project, d.workflowId)) };
+  };
+
   const lastRunStatus = async (d: ScheduleDescription | undefined): Promise<string | null> => {
     const last = d?.info.recentActions.at(-1);
     if (!last) return null;
@@ -131,8 +137,8 @@ export function scheduleRoutes(client: Client, declared: DeclarationSet, registr
     '/schedules/:workflowId',
     requireScope(SCOPES.scheduleRead),
     bounded('get', async (req, res) => {
-      const d = declarationOf(req, res);
-      if (d) res.json(await view(d, await describeOrUndefined(scheduleIdOf(d.project, d.workflowId))));
+      const found = declaredSchedule(req, res);
+      if (found) res.json(await view(found.d, await describeOrUndefined(found.handle.scheduleId)));
     }),
   );
 
@@ -141,10 +147,10 @@ export function scheduleRoutes(client: Client, declared: DeclarationSet, registr
     requireScope(SCOPES.scheduleWrite),
     validateBody('SetEnabled'),
     bounded('override', async (req, res) => {
-      const d = declarationOf(req, res);
-      if (!d) return;
+      const found = declaredSchedule(req, res);
+      if (!found) return;
+      const { d, handle } = found;
       const enabled = (req.body as { enabled: boolean }).enabled;
-      const handle = client.schedule.getHandle(scheduleIdOf(d.project, d.workflowId));
       const principal = res.locals.principal as Principal;
       // An override lives in the schedule's own state, so Temporal holds it; the next reload reverts it.
       const note = enabled === d.enabled ? `managed by Fleet from ${d.file}` : `${OVERRIDE_NOTE_PREFIX} enabled=${enabled} by ${principal.id} at ${new Date().toISOString()}`;
@@ -167,14 +173,11 @@ export function scheduleRoutes(client: Client, declared: DeclarationSet, registr
     '/schedules/:workflowId',
     requireScope(SCOPES.scheduleWrite),
     bounded('delete', async (req, res) => {
-      const d = declarationOf(req, res);
-      if (!d) return;
-      await client.schedule
-        .getHandle(scheduleIdOf(d.project, d.workflowId))
-        .delete()
-        .catch((err: unknown) => {
-          if (!(err instanceof ScheduleNotFoundError)) throw err;
-        });
+      const found = declaredSchedule(req, res);
+      if (!found) return;
+      await found.handle.delete().catch((err: unknown) => {
+        if (!(err instanceof ScheduleNotFoundError)) throw err;
+      });
       res.status(204).end();
     }),
   );
@@ -183,10 +186,10 @@ export function scheduleRoutes(client: Client, declared: DeclarationSet, registr
     '/schedules/:workflowId/trigger',
     requireScope(SCOPES.scheduleWrite),
     bounded('trigger', async (req, res) => {
-      const d = declarationOf(req, res);
-      if (!d) return;
-      await client.schedule.getHandle(scheduleIdOf(d.project, d.workflowId)).trigger();
-      res.status(202).json({ triggered: scheduleIdOf(d.project, d.workflowId) });
+      const found = declaredSchedule(req, res);
+      if (!found) return;
+      await found.handle.trigger();
+      res.status(202).json({ triggered: found.handle.scheduleId });
     }),
   );
 
@@ -195,12 +198,12 @@ export function scheduleRoutes(client: Client, declared: DeclarationSet, registr
     requireScope(SCOPES.scheduleWrite),
     validateBody('Backfill'),
     bounded('backfill', async (req, res) => {
-      const d = declarationOf(req, res);
-      if (!d) return;
+      const found = declaredSchedule(req, res);
+      if (!found) return;
       const { start, end } = req.body as { start: string; end: string };
       if (Date.parse(end) <= Date.parse(start)) return sendProblem(res, 400, 'Invalid request body', 'end: is not after start', [{ field: 'end', message: 'is not after start' }]);
-      await client.schedule.getHandle(scheduleIdOf(d.project, d.workflowId)).backfill([{ start: new Date(start), end: new Date(end) }]);
-      res.status(202).json({ backfilled: scheduleIdOf(d.project, d.workflowId), start, end });
+      await found.handle.backfill([{ start: new Date(start), end: new Date(end) }]);
+      res.status(202).json({ backfilled: found.handle.scheduleId, start, end });
     }),
   );
 
