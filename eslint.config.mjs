@@ -10,6 +10,9 @@ const workflowSafe = { bannedExternalImports: ioLibraries };
 const depConstraints = [
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
   { sourceTag: 'scope:license', onlyDependOnLibsWithTags: ['scope:license', 'scope:shared'] },
+  { sourceTag: 'scope:vsync', onlyDependOnLibsWithTags: ['scope:vsync', 'scope:shared'] },
+  // The DICT simulator stands for a system Fleet does not own: it shares only the bridge contract.
+  { sourceTag: 'scope:dict-sim', onlyDependOnLibsWithTags: ['scope:shared'] },
   // The gateway reaches a domain only through its contracts and Temporal.
   { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:shared', 'type:contracts'] },
   { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['*'] },
@@ -21,9 +24,9 @@ const depConstraints = [
   { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
   { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['*'] },
 ];
-// Tests may also use the local infrastructure (tools) to start what they test against.
+// Tests may also use the local infrastructure (tools) and the simulators to start what they test against.
 const testDepConstraints = depConstraints.map((c) =>
-  c.onlyDependOnLibsWithTags.includes('*') ? c : { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'type:tooling', 'scope:tools'] },
+  c.onlyDependOnLibsWithTags.includes('*') ? c : { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'type:tooling', 'scope:tools', 'scope:dict-sim'] },
 );
 
 export default tseslint.config(

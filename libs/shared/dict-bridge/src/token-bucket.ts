@@ -1,0 +1,44 @@
+/**
+ * A token bucket as DICT defines its request limits: `capacity` tokens, refilled continuously at
+ * `refillPerMinute`; a request takes one token and is refused when none is left.
+ * Hand-written (30 lines): the npm rate limiters model windows or queues, not DICT's bucket.
+ */
+export class TokenBucket {
+  private tokens: number;
+  private updatedAt: number;
+
+  constructor(
+    readonly capacity: number,
+    readonly refillPerMinute: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.tokens = capacity;
+    this.updatedAt = now();
+  }
+
+  private refill(): void {
+    const now = this.now();
+    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.updatedAt) * this.refillPerMinute) / 60_000);
+    this.updatedAt = now;
+  }
+
+  /** Takes a token if one is there. */
+  tryTake(): boolean {
+    this.refill();
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  /** Milliseconds until a token is there (0 when one is). */
+  waitMs(): number {
+    this.refill();
+    return this.tokens >= 1 ? 0 : Math.ceil(((1 - this.tokens) * 60_000) / this.refillPerMinute);
+  }
+
+  /** Tokens left now (fractional). */
+  available(): number {
+    this.refill();
+    return this.tokens;
+  }
+}
