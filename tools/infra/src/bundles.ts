@@ -9,6 +9,11 @@ export const workerBundles = [
     workflowsPath: path.join(repoRoot, 'libs/license/workflows/src/index.ts'),
     bundleFile: path.join(repoRoot, 'apps/license-worker/dist/workflow-bundle.js'),
   },
+  {
+    app: 'vsync-worker',
+    workflowsPath: path.join(repoRoot, 'libs/vsync/workflows/src/index.ts'),
+    bundleFile: path.join(repoRoot, 'apps/vsync-worker/dist/workflow-bundle.js'),
+  },
 ];
 
 /** Bundles every worker's workflows (at build time: a worker then starts in well under a second). */

@@ -21,6 +21,11 @@ const types = {
 
 /** A kysely instance over a pg pool. `destroy()` it to close the pool. */
 export function createDb<Database>(url: string, options: DbOptions = {}): Kysely<Database> {
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPool(url, options) }) });
+}
+
+/** A pg pool with Fleet's type parsers, for what kysely does not do (COPY streams). */
+export function createPool(url: string, options: DbOptions = {}): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.maxConnections ?? 10,
@@ -29,5 +34,5 @@ export function createDb<Database>(url: string, options: DbOptions = {}): Kysely
   });
   // Without a listener an idle connection dropped by the server would crash the process.
   pool.on('error', (err) => options.onIdleClientError?.(err));
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return pool;
 }

@@ -4,3 +4,5 @@ export * from './token-bucket';
 export * from './rate-limits';
 export * from './cid';
 export * from './convert';
+export * from './client';
+export * from './failures';

@@ -34,6 +34,7 @@ export default async function globalSetup(): Promise<void> {
   process.env[TEST_ENV.temporalAddress] = infra.temporal.address;
   process.env[TEST_ENV.databaseUrl] = infra.postgres.url;
   process.env[TEST_ENV.licenseBundle] = bundles['license-worker'];
+  process.env[TEST_ENV.vsyncBundle] = bundles['vsync-worker'];
   process.env[TEST_ENV.dir] = dir;
   process.env[TEST_ENV.pulsarWsUrl] = infra.pulsar.wsUrl;
   process.env[TEST_ENV.pulsarAdminUrl] = infra.pulsar.adminUrl;

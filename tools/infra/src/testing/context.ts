@@ -12,6 +12,7 @@ export interface TestContext {
   /** A database of this test file's own on the shared PostgreSQL server. */
   databaseUrl: string;
   licenseBundle: string;
+  vsyncBundle: string;
   /** The shared broker, and the name of a tenant of this test file's own (created by whoever needs it). */
   pulsar: { wsUrl: string; adminUrl: string; tenant: string };
   close(): Promise<void>;
@@ -38,6 +39,7 @@ export async function createTestContext(name: string): Promise<TestContext> {
     client: new Client({ connection, namespace }),
     databaseUrl: databaseUrl(server, database),
     licenseBundle: testEnv('licenseBundle'),
+    vsyncBundle: testEnv('vsyncBundle'),
     async close() {
       await connection.close();
       const admin = new pg.Client({ connectionString: databaseUrl(server, 'postgres') });

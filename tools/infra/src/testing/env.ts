@@ -3,6 +3,7 @@ export const TEST_ENV = {
   temporalAddress: 'FLEET_TEST_TEMPORAL_ADDRESS',
   databaseUrl: 'FLEET_TEST_DATABASE_URL',
   licenseBundle: 'FLEET_TEST_LICENSE_BUNDLE',
+  vsyncBundle: 'FLEET_TEST_VSYNC_BUNDLE',
   dir: 'FLEET_TEST_DIR',
   pulsarWsUrl: 'FLEET_TEST_PULSAR_WS_URL',
   pulsarAdminUrl: 'FLEET_TEST_PULSAR_ADMIN_URL',

@@ -1,0 +1,83 @@
+import { createDictBridgeClient, tlsFromFiles, type RateLimit, type RatePolicy } from '@fleet/shared-dict-bridge';
+import { createDb, createPool, migrateToLatest } from '@fleet/shared-db';
+import { createOutbox, ensureEventNamespaces, eventsMigrations, startOutboxRelay, type OutboxRelay } from '@fleet/shared-events';
+import type { Logger } from '@fleet/shared-observability';
+import { runWorker, workflowSource, type RunningWorker } from '@fleet/shared-temporal';
+import { createVsyncActivities } from '@fleet/vsync-activities';
+import { VSYNC_EVENT_DOMAIN, VSYNC_TASK_QUEUE } from '@fleet/vsync-contracts';
+import { vsyncMigrations, type VsyncDatabase } from '@fleet/vsync-data-access';
+import { Kysely, PostgresDialect } from 'kysely';
+import type { VsyncWorkerConfig } from './config';
+
+export interface VsyncWorker extends RunningWorker {
+  relay?: OutboxRelay;
+  stop(): Promise<void>;
+}
+
+export interface VsyncWorkerOptions {
+  taskQueue?: string;
+  /** Client-side DICT limits other than DICT's own (a quota shared between workers; tests). */
+  rateLimits?: Partial<Record<RatePolicy, RateLimit>>;
+}
+
+/** Migrates the database, starts the outbox relay, and starts polling the vsync task queue. */
+export async function startVsyncWorker(config: VsyncWorkerConfig, logger: Logger, options: VsyncWorkerOptions = {}): Promise<VsyncWorker> {
+  const pool = createPool(config.DATABASE_URL, {
+    maxConnections: config.DATABASE_POOL_SIZE,
+    applicationName: 'vsync-worker',
+    onIdleClientError: (err) => logger.warn({ err: err.message }, 'an idle database connection was dropped'),
+  });
+  const db = new Kysely<VsyncDatabase>({ dialect: new PostgresDialect({ pool }) });
+  const applied = [...(await migrateToLatest(db, vsyncMigrations)), ...(await migrateToLatest(db, eventsMigrations))];
+  if (applied.length) logger.info({ applied }, 'migrations applied');
+
+  const adminUrl = config.PULSAR_ADMIN_URL;
+  const relay = config.PULSAR_WS_URL
+    ? startOutboxRelay({
+        db,
+        wsUrl: config.PULSAR_WS_URL,
+        logger,
+        prepare: adminUrl ? () => ensureEventNamespaces(adminUrl, [VSYNC_EVENT_DOMAIN], config.EVENTS_TENANT) : undefined,
+      })
+    : undefined;
+  if (!relay) logger.warn('PULSAR_WS_URL is not set: events wait in the outbox until a relay with a broker runs');
+
+  const tlsFiles = { ca: config.DICT_BRIDGE_TLS_CA_FILE, cert: config.DICT_BRIDGE_TLS_CERT_FILE, key: config.DICT_BRIDGE_TLS_KEY_FILE };
+  const bridge = createDictBridgeClient({
+    address: config.DICT_BRIDGE_ADDRESS,
+    tls: tlsFiles.ca || tlsFiles.cert || tlsFiles.key ? tlsFromFiles(tlsFiles) : undefined,
+    deadlineMs: config.DICT_BRIDGE_DEADLINE_MS,
+    rateLimits: options.rateLimits,
+  });
+
+  const running = await runWorker({
+    target: { address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE },
+    taskQueue: options.taskQueue ?? VSYNC_TASK_QUEUE,
+    workflows: workflowSource(config.VSYNC_WORKFLOW_BUNDLE, require.resolve('@fleet/vsync-workflows')),
+    activities: createVsyncActivities({
+      db,
+      pool,
+      bridge,
+      participant: config.DICT_PARTICIPANT,
+      outbox: createOutbox('vsync-worker', config.EVENTS_TENANT),
+      logger,
+      lookupConcurrency: config.DICT_LOOKUP_CONCURRENCY,
+    }),
+    logger,
+    tuning: { maxConcurrentActivityTaskExecutions: config.VSYNC_MAX_CONCURRENT_ACTIVITIES },
+  });
+  const done = running.done.finally(async () => {
+    await relay?.stop();
+    bridge.close();
+    await db.destroy();
+  });
+  return {
+    ...running,
+    relay,
+    done,
+    async stop() {
+      await running.shutdown();
+      await done;
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export { createVsyncActivities, type VsyncActivityDeps } from './vsync-activities';

@@ -1,0 +1,63 @@
+import type { AppliedCounts, KeyType } from '@fleet/vsync-contracts';
+import { sql, type Kysely } from 'kysely';
+import { changeEntries, type LocalEntry } from './local-base';
+import type { PendingDivergence } from './divergences';
+import type { VsyncDatabase } from './schema';
+
+export interface ResolvedDivergence extends PendingDivergence {
+  /** For a CID only in DICT: the entry DICT holds for it, or null when DICT no longer has it. */
+  entry?: LocalEntry | null;
+}
+
+/**
+ * Applies one batch of corrections in one transaction: the entries, the VSync, the divergences
+ * marked applied and the audit rows commit together. Divergences already applied (by an earlier
+ * attempt that committed) are locked out and skipped, so a retry never applies a correction twice.
+ */
+export async function applyCorrectionBatch(
+  db: Kysely<VsyncDatabase>,
+  reconciliationId: string,
+  keyType: KeyType,
+  batch: ResolvedDivergence[],
+): Promise<AppliedCounts> {
+  return db.transaction().execute(async (tx) => {
+    const { rows: pending } = await sql<{ cid: string }>`
+      SELECT encode(cid, 'hex') AS cid FROM vsync_divergences
+      WHERE reconciliation_id = ${reconciliationId} AND cid IN (SELECT decode(c, 'hex') FROM unnest(${batch.map((d) => d.cid)}::text[]) AS t(c)) AND applied_at IS NULL
+      FOR UPDATE`.execute(tx);
+    const open = new Set(pending.map((r) => r.cid));
+    const todo = batch.filter((d) => open.has(d.cid));
+    const counts: AppliedCounts = { added: 0, updated: 0, removed: 0, vanished: 0 };
+    if (todo.length === 0) return counts;
+
+    const upserts = todo.filter((d) => d.kind === 'only_in_dict' && d.entry);
+    const removals = todo.filter((d) => d.kind === 'only_local' && d.key !== null);
+    const outcome = await changeEntries(tx, keyType, {
+      upserts: upserts.map((d) => d.entry!),
+      removals: removals.map((d) => ({ key: d.key!, cid: d.cid })),
+    });
+    const added = new Set(outcome.added);
+    const updated = new Set(outcome.updated);
+    const removed = new Set(outcome.removed);
+    const actionOf = (d: ResolvedDivergence): string => {
+      if (d.kind === 'only_in_dict') {
+        if (!d.entry) return 'vanished';
+        return added.has(d.entry.key) ? 'added' : updated.has(d.entry.key) ? 'updated' : 'none';
+      }
+      return removed.has(d.key ?? '') ? 'removed' : 'none';
+    };
+    const actions = todo.map(actionOf);
+    for (const a of actions) if (a in counts) counts[a as keyof AppliedCounts] += 1;
+
+    const cids = todo.map((d) => d.cid);
+    const keys = todo.map((d) => d.entry?.key ?? d.key);
+    await sql`
+      UPDATE vsync_divergences d SET applied_at = now(), outcome = t.action
+      FROM unnest(${cids}::text[], ${actions}::text[]) AS t(cid, action)
+      WHERE d.reconciliation_id = ${reconciliationId} AND d.cid = decode(t.cid, 'hex')`.execute(tx);
+    await sql`
+      INSERT INTO vsync_corrections (reconciliation_id, cid, action, key)
+      SELECT ${reconciliationId}, decode(cid, 'hex'), action, key FROM unnest(${cids}::text[], ${actions}::text[], ${keys}::text[]) AS t(cid, action, key)`.execute(tx);
+    return counts;
+  });
+}

@@ -1,0 +1,65 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { ParentClosePolicy, proxyActivities, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
+import {
+  VSYNC_KEY_TYPES,
+  VSYNC_TIME_ZONE,
+  dayInTimeZone,
+  reconciliationWorkflowId,
+  verificationProgressQuery,
+  type KeyType,
+  type KeyTypeVerification,
+  type VsyncActivities,
+  type VsyncVerificationInput,
+  type VsyncVerificationSummary,
+} from '@fleet/vsync-contracts';
+import { checkDay, checkKeyType, reconciliationOptions } from './options';
+import { reconciliationWorkflow } from './reconciliation.workflow';
+
+// DICT allows 10 verifications a minute (bucket 50): a run of five fits; retries back off.
+const { verifyKeyType, finishVerificationRun } = proxyActivities<VsyncActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20 },
+});
+
+/**
+ * The daily VSync verification (DICT asks for one at least every 36 hours): sends each key type's
+ * incremental VSync, so it costs the same for ten keys or ten million. Each NOK starts a
+ * reconciliation that outlives this workflow (parent-close ABANDON), one per key type and day.
+ */
+export async function vsyncVerificationWorkflow(input: VsyncVerificationInput = {}): Promise<VsyncVerificationSummary> {
+  const startedAt = new Date().toISOString();
+  const day = input.day === undefined ? dayInTimeZone(new Date(), VSYNC_TIME_ZONE) : checkDay(input.day);
+  const keyTypes = (input.keyTypes ?? [...VSYNC_KEY_TYPES]).map(checkKeyType);
+  if (input.reconciliation) reconciliationOptions(input.reconciliation);
+  const { workflowId, runId } = workflowInfo();
+
+  const verified: KeyTypeVerification[] = [];
+  setHandler(verificationProgressQuery, () => ({ verified, pending: keyTypes.filter((k) => !verified.some((v) => v.keyType === k)) }));
+  await Promise.all(keyTypes.map(async (keyType) => verified.push(await verifyKeyType({ keyType, requestedBy: workflowId }))));
+  const verifications = keyTypes.map((k) => verified.find((v) => v.keyType === k)!);
+
+  const reconciliations: VsyncVerificationSummary['reconciliations'] = [];
+  if (input.reconcile !== false) {
+    for (const { keyType } of verifications.filter((v) => v.result === 'NOK')) {
+      reconciliations.push(await startReconciliation(keyType, day, workflowId, input));
+    }
+  }
+  const summary: VsyncVerificationSummary = { day, verifications, reconciliations, startedAt, finishedAt: new Date().toISOString() };
+  await finishVerificationRun({ ...summary, runId });
+  return summary;
+}
+
+async function startReconciliation(keyType: KeyType, day: string, triggeredBy: string, input: VsyncVerificationInput) {
+  const workflowId = reconciliationWorkflowId(keyType, day);
+  try {
+    await startChild(reconciliationWorkflow, {
+      workflowId,
+      args: [{ keyType, day, triggeredBy, options: input.reconciliation }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
+    return { keyType, workflowId, started: true };
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return { keyType, workflowId, started: false, note: 'already running' };
+    throw err;
+  }
+}
