@@ -1,5 +1,5 @@
 import type { Logger } from '@fleet/shared-observability';
-import { reconcile, type DeclarationSet, type ReconcileResult } from '@fleet/shared-schedules';
+import { reconcile, type DeclarationSet, type ReconcileResult, type Verify } from '@fleet/shared-schedules';
 import type { Client } from '@temporalio/client';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
@@ -15,12 +15,18 @@ export interface ReconcilerOptions {
   /** Runs a reconcile under the single-writer lock; resolves undefined when another instance holds it. */
   withLock?: <T>(fn: () => Promise<T>) => Promise<T | undefined>;
   registry?: Registry;
+  /**
+   * Every how many periodic passes one describes every schedule (default 12: hourly at the default
+   * 5-minute interval); the others check them from one listing. See Verify.
+   */
+  describeEvery?: number;
 }
 
 /**
- * The gateway's schedule reconciler: reconciles at start (a reload: API overrides revert), retrying
- * with backoff while Temporal is away, then periodically (overrides kept) and on demand. Readiness
- * follows it: initializing, retrying (with the last error), ready.
+ * The gateway's schedule reconciler: reconciles at start (a reload: API overrides revert, every
+ * schedule described), retrying with backoff while Temporal is away, then periodically (overrides
+ * kept; checked from one listing, every `describeEvery`th pass by describing each) and on demand.
+ * Readiness follows it: initializing, retrying (with the last error), ready.
  */
 export class ScheduleReconciler {
   state: ReconcilerState = 'initializing';
@@ -30,6 +36,7 @@ export class ScheduleReconciler {
   private stopped = false;
   private wake: (() => void) | undefined;
   private running: Promise<unknown> = Promise.resolve();
+  private periodicPasses = 0;
 
   private readonly duration: Histogram | undefined;
   private readonly inFlight: Gauge | undefined;
@@ -70,8 +77,11 @@ export class ScheduleReconciler {
       }
     }
     if (this.options.intervalMs > 0 && !this.stopped) {
+      const describeEvery = Math.max(1, this.options.describeEvery ?? 12);
       this.timer = setInterval(() => {
-        this.reconcileNow({ keepOverrides: true }).catch((err: unknown) => {
+        this.periodicPasses += 1;
+        const verify: Verify = this.periodicPasses % describeEvery === 0 ? 'describe' : 'listing';
+        this.reconcileNow({ keepOverrides: true, verify }).catch((err: unknown) => {
           this.lastError = err instanceof Error ? err.message : String(err);
           this.options.logger.warn({ err: this.lastError }, 'periodic schedule reconcile failed');
         });
@@ -79,8 +89,12 @@ export class ScheduleReconciler {
     }
   }
 
-  /** One reconcile, after any in progress here; under the single-writer lock when there is one. */
-  reconcileNow(options: { keepOverrides: boolean; plan?: boolean }): Promise<ReconcileResult | undefined> {
+  /**
+   * One reconcile, after any in progress here; under the single-writer lock when there is one.
+   * A reload (keepOverrides false) describes every schedule unless told otherwise; a pass that
+   * keeps overrides checks them from one listing unless told otherwise.
+   */
+  reconcileNow(options: { keepOverrides: boolean; plan?: boolean; verify?: Verify }): Promise<ReconcileResult | undefined> {
     const run = async () => {
       const once = () =>
         reconcile({
@@ -90,6 +104,7 @@ export class ScheduleReconciler {
           orphans: this.options.orphans,
           keepOverrides: options.keepOverrides,
           plan: options.plan,
+          verify: options.verify ?? (options.keepOverrides ? 'listing' : 'describe'),
         });
       const end = this.duration?.startTimer();
       this.inFlight?.inc();
@@ -104,7 +119,7 @@ export class ScheduleReconciler {
       if (!options.plan) this.lastResult = result;
       for (const o of result.outcomes) this.outcomes?.inc({ action: o.action, status: o.status });
       const failed = result.outcomes.filter((o) => o.status === 'failed');
-      this.options.logger.info({ writes: result.writes, failed: failed.length, ms: result.durationMs }, 'schedules reconciled');
+      this.options.logger.info({ writes: result.writes, failed: failed.length, calls: result.calls, ms: result.durationMs }, 'schedules reconciled');
       if (failed.length && failed.length === result.outcomes.length) throw new Error(`every schedule failed: ${failed[0]?.error}`);
       return result;
     };

@@ -9,6 +9,34 @@ export type DesiredSchedule = ScheduleOptions<ScheduleOptionsStartWorkflowAction
 export const OWNER_MEMO_KEY = 'fleetOwner';
 /** On the action's memo (updatable): the hash of the declaration Fleet last wrote. */
 export const DECLARED_HASH_KEY = 'fleetDeclaredHash';
+/** A note starting so marks a temporary override made through the API. */
+export const OVERRIDE_NOTE_PREFIX = 'fleet-override:';
+/** A note starting so is Fleet's own (the schedule is as declared). */
+export const MANAGED_NOTE_PREFIX = 'managed by Fleet';
+/**
+ * The catch-up window sent when none is declared: Temporal's own default (one year, server 1.29),
+ * sent explicitly so that what a description shows is exactly what Fleet wrote.
+ */
+export const DEFAULT_CATCHUP_WINDOW_MS = 365 * 86_400_000;
+
+/**
+ * Fleet's notes end with the declaration's hash. The note is the one field Fleet writes that a
+ * listing of schedules (visibility) shows and every update can change, so a pass can tell from one
+ * listing which schedules still stand as last written without describing each.
+ */
+export function withDeclaration(note: string, hash: string): string {
+  return `${note} (declaration ${hash})`;
+}
+
+/** The declaration hash a note ends with, if it is one Fleet wrote. */
+export function declarationInNote(note: string | undefined): string | undefined {
+  return /\(declaration ([0-9a-f]{32})\)$/.exec(note ?? '')?.[1];
+}
+
+/** The note of a schedule standing as declared. */
+export function managedNote(d: ScheduleDeclaration): string {
+  return withDeclaration(`${MANAGED_NOTE_PREFIX} from ${d.file}`, declarationHash(d));
+}
 
 const OVERLAP: Record<OverlapPolicyName, DesiredSchedule['policies'] extends infer P ? (P extends { overlap?: infer O } ? O : never) : never> = {
   skip: ScheduleOverlapPolicy.SKIP,
@@ -75,9 +103,9 @@ export function compileSchedule(d: ScheduleDeclaration): DesiredSchedule {
     policies: {
       overlap: OVERLAP[d.overlapPolicy],
       pauseOnFailure: d.pauseOnFailure,
-      ...(d.catchupWindowMs ? { catchupWindow: d.catchupWindowMs } : {}),
+      catchupWindow: d.catchupWindowMs ?? DEFAULT_CATCHUP_WINDOW_MS,
     },
-    state: { paused: !d.enabled, note: `managed by Fleet from ${d.file}` },
+    state: { paused: !d.enabled, note: managedNote(d) },
     memo: { [OWNER_MEMO_KEY]: d.project },
   };
 }

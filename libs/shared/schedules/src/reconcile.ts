@@ -1,15 +1,10 @@
 import { status } from '@grpc/grpc-js';
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client, type Connection, type ScheduleDescription, type ScheduleHandle } from '@temporalio/client';
-import { createHash } from 'node:crypto';
-import { compileSchedule, declarationHash, DECLARED_HASH_KEY, OWNER_MEMO_KEY, type DesiredSchedule } from './compile';
-import type { ScheduleDeclaration } from './declarations';
-import { forEachLimited } from './pool';
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client, type Connection, type ScheduleDescription, type ScheduleSummary } from '@temporalio/client';
 import { grpcCode } from '@fleet/shared-temporal';
-
-/** On the action's memo: the hash of the schedule as Temporal described it right after Fleet wrote it. */
-export const OBSERVED_HASH_KEY = 'fleetObservedHash';
-/** A note starting so marks a temporary override made through the API. */
-export const OVERRIDE_NOTE_PREFIX = 'fleet-override:';
+import { compileSchedule, declarationHash, declarationInNote, DECLARED_HASH_KEY, MANAGED_NOTE_PREFIX, OVERRIDE_NOTE_PREFIX, OWNER_MEMO_KEY, type DesiredSchedule } from './compile';
+import type { ScheduleDeclaration } from './declarations';
+import { forEachLimited, tokenBucket } from './pool';
+import { declaredSpecKey, observedSpecKey } from './spec-match';
 
 export type Action = 'create' | 'update' | 'delete' | 'pause' | 'unchanged' | 'conflict';
 
@@ -22,6 +17,23 @@ export interface Outcome {
   error?: string;
 }
 
+/**
+ * How a pass checks the schedules it finds:
+ * - `listing`: one paged listing of the namespace's schedules (Temporal's visibility) shows each
+ *   schedule's owner, note (ending with the declaration's hash), paused state, workflow type and
+ *   spec; a schedule whose listing shows it as declared is left alone without another call, any
+ *   other is described and decided on its description. Visibility is eventually consistent (a
+ *   second or two behind on the dev server): a listing that lags can only cost a describe or a
+ *   create attempt that finds the schedule, never skip a declaration change (its hash is not in
+ *   the listed note until Fleet wrote it). What a listing cannot show is a change made outside
+ *   Fleet in the last moments before the pass (found by the next pass), and a change outside Fleet
+ *   to what the listing does not carry at all (overlap policy, catch-up window, pause on failure,
+ *   task queue, input, workflow id) that leaves the note alone: those are found by a `describe` pass.
+ * - `describe`: every declared schedule is described (strongly consistent, about 150 a second on
+ *   the dev server): what a reload (gateway start, `schedules apply`) and every few periodic passes do.
+ */
+export type Verify = 'listing' | 'describe';
+
 export interface ReconcileOptions {
   client: Client;
   declarations: ScheduleDeclaration[];
@@ -32,7 +44,10 @@ export interface ReconcileOptions {
   plan?: boolean;
   /** Keep API overrides (periodic reconcile); a reload (start, apply from the CLI) reverts them. */
   keepOverrides?: boolean;
+  /** Default `listing`. */
+  verify?: Verify;
   concurrency?: number;
+  /** Calls to Temporal a second, at most. */
   callsPerSecond?: number;
   retries?: number;
   /** Deadline of each call to Temporal. Default 10 s. */
@@ -43,11 +58,15 @@ export interface ReconcileResult {
   outcomes: Outcome[];
   /** Creates, updates and deletes made (zero when nothing changed). */
   writes: number;
+  /** Calls made to Temporal, by kind (a listing counts once, whatever its pages). */
+  calls: Record<'list' | 'describe' | 'create' | 'update' | 'delete' | 'pause', number>;
   durationMs: number;
 }
 
-const TRANSIENT = new Set<number>([status.UNAVAILABLE, status.DEADLINE_EXCEEDED, status.RESOURCE_EXHAUSTED, status.ABORTED, status.INTERNAL, status.UNKNOWN]);
+/** The note of an orphan Fleet paused (SCHEDULE_ORPHANS=pause). */
+const ORPHAN_NOTE = 'no longer declared';
 
+const TRANSIENT = new Set<number>([status.UNAVAILABLE, status.DEADLINE_EXCEEDED, status.RESOURCE_EXHAUSTED, status.ABORTED, status.INTERNAL, status.UNKNOWN]);
 
 /** Retries transient failures with exponential backoff; an invalid argument fails at once. */
 async function retrying<T>(attempts: number, fn: () => Promise<T>): Promise<T> {
@@ -62,25 +81,73 @@ async function retrying<T>(attempts: number, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** A hash of the schedule as Temporal describes it: what a change made outside Fleet alters. */
-export function observedHash(d: ScheduleDescription): string {
-  const action = d.action.type === 'startWorkflow' ? { workflowType: d.action.workflowType, taskQueue: d.action.taskQueue, args: d.action.args } : d.action;
-  const seen = { spec: d.spec, policies: d.policies, action };
-  return createHash('sha256').update(JSON.stringify(seen, (_k, v: unknown) => (v instanceof Date ? v.toISOString() : v))).digest('hex').slice(0, 32);
+function stable(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stable).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stable((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
 }
 
 /**
- * Brings Temporal's schedules to what the declarations say, statelessly: each declared schedule is
- * described, then created, updated (declaration changed, or changed outside Fleet) or left alone;
- * Fleet-owned schedules no longer declared are deleted or paused; schedules Fleet does not own are
- * never touched. Calls go through a bounded pool and a rate limit; one failure does not stop the
- * others, and the result lists every outcome.
+ * Whether a description shows what Fleet wrote for this declaration, by meaning: the spec as
+ * Temporal compiled it (spec-match), the policies, and what the action starts. The paused state
+ * and the note are judged apart (overrides).
+ */
+function standsAsWritten(current: ScheduleDescription, d: ScheduleDeclaration, desired: DesiredSchedule): boolean {
+  const declaredSpec = declaredSpecKey(d);
+  if (declaredSpec !== undefined && observedSpecKey(current.spec) !== declaredSpec) return false;
+  const p = current.policies;
+  if (p.overlap !== desired.policies?.overlap || p.pauseOnFailure !== d.pauseOnFailure || p.catchupWindow !== desired.policies?.catchupWindow) return false;
+  const a = current.action;
+  const want = desired.action;
+  return (
+    a.type === 'startWorkflow' &&
+    stable([a.workflowType, a.taskQueue, a.workflowId, a.args ?? [], a.retry, a.workflowExecutionTimeout, a.workflowRunTimeout, a.workflowTaskTimeout]) ===
+      stable([want.workflowType, want.taskQueue, want.workflowId, want.args ?? [], undefined, undefined, undefined, undefined])
+  );
+}
+
+/** Whether one listing entry shows the schedule as declared (no call needed to know it). */
+function listedAsDeclared(listed: ScheduleSummary, d: ScheduleDeclaration, hash: string, keepOverrides: boolean): { asDeclared: boolean; overridden: boolean } {
+  const note = listed.state.note ?? '';
+  const no = { asDeclared: false, overridden: false };
+  if (declarationInNote(note) !== hash || listed.action?.workflowType !== d.workflowType || !listed.spec) return no;
+  const declaredSpec = declaredSpecKey(d);
+  if (declaredSpec === undefined || observedSpecKey(listed.spec) !== declaredSpec) return no;
+  if (note.startsWith(OVERRIDE_NOTE_PREFIX)) return keepOverrides ? { asDeclared: true, overridden: true } : no;
+  return { asDeclared: note.startsWith(MANAGED_NOTE_PREFIX) && listed.state.paused === !d.enabled, overridden: false };
+}
+
+/**
+ * Brings Temporal's schedules to what the declarations say, statelessly. One listing of the
+ * namespace's schedules shows which declared schedules stand as declared (see Verify); the others
+ * are described, then created, updated (declaration changed, or changed outside Fleet) or left
+ * alone; Fleet-owned schedules no longer declared are deleted or paused; schedules Fleet does not
+ * own are never touched. A create is one call; an update is one describe and one call (the whole
+ * schedule, with the declaration's hash in the action's memo and in the note). Calls go through a
+ * bounded pool and a rate limit; one failure does not stop the others, and the result lists every
+ * outcome.
  */
 export async function reconcile(options: ReconcileOptions): Promise<ReconcileResult> {
   const started = Date.now();
   const attempts = options.retries ?? 5;
   const timeoutMs = options.callTimeoutMs ?? 10_000;
-  const call = <T>(fn: () => Promise<T>) => retrying(attempts, () => options.client.withDeadline(Date.now() + timeoutMs, fn));
+  const verify = options.verify ?? 'listing';
+  const keepOverrides = options.keepOverrides ?? false;
+  const bucket = tokenBucket(options.callsPerSecond ?? 500);
+  const calls: ReconcileResult['calls'] = { list: 0, describe: 0, create: 0, update: 0, delete: 0, pause: 0 };
+  const call = <T>(kind: keyof ReconcileResult['calls'], fn: () => Promise<T>, deadlineMs = timeoutMs) =>
+    retrying(attempts, async () => {
+      await bucket.take();
+      calls[kind] += 1;
+      return options.client.withDeadline(Date.now() + deadlineMs, fn);
+    });
+  const schedules = options.client.schedule;
   let writes = 0;
 
   // Fail fast, with one clear error, when Temporal cannot be reached at all.
@@ -90,57 +157,100 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
     throw new Error(`Temporal is unreachable: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
 
-  /** Records what Temporal made of Fleet's write, so a later edit elsewhere shows as drift. */
-  const stamp = async (handle: ScheduleHandle, declared: string) => {
-    const described = await call(() => handle.describe());
-    await call(() =>
-      handle.update((prev) => ({
-        ...prev,
-        action: { ...prev.action, memo: { ...(prev.action.memo ?? {}), [DECLARED_HASH_KEY]: declared, [OBSERVED_HASH_KEY]: observedHash(described) } },
-      })),
-    );
-  };
+  // One listing: the fast check of every declared schedule, and the orphans.
+  const listing = await call(
+    'list',
+    async () => {
+      const all = new Map<string, ScheduleSummary>();
+      for await (const summary of schedules.list({ pageSize: 1000 })) all.set(summary.scheduleId, summary);
+      return all;
+    },
+    Math.max(timeoutMs, 30_000),
+  );
 
-  const write = async (desired: DesiredSchedule, declared: string, create: boolean) => {
-    const handle = options.client.schedule.getHandle(desired.scheduleId);
-    if (create) {
-      await call(() => options.client.schedule.create(desired));
-    } else {
-      await call(() =>
-        handle.update(() => ({ spec: desired.spec, action: desired.action, policies: desired.policies ?? {}, state: { paused: desired.state?.paused ?? false, note: desired.state?.note } })),
-      );
+  /** The whole schedule as declared, in one UpdateSchedule call (no describe first, unlike handle.update). */
+  const updateWhole = (desired: DesiredSchedule) =>
+    // The SDK's own update path minus its describe: the reconciler has just described the schedule.
+    (schedules as unknown as { _updateSchedule(id: string, opts: unknown, header: Record<string, never>): Promise<unknown> })._updateSchedule(
+      desired.scheduleId,
+      { spec: desired.spec, action: desired.action, policies: desired.policies, state: desired.state },
+      {},
+    );
+
+  const write = async (desired: DesiredSchedule, create: boolean) => {
+    if (create) await call('create', () => schedules.create(desired));
+    else {
+      try {
+        await call('update', () => updateWhole(desired));
+      } catch (err) {
+        // Deleted since it was described: it is declared, so it is created.
+        if (!(err instanceof ScheduleNotFoundError)) throw err;
+        await call('create', () => schedules.create(desired));
+      }
     }
     writes += 1;
-    await stamp(handle, declared);
+  };
+
+  /** The decision from a (strongly consistent) description. */
+  const decide = (current: ScheduleDescription, d: ScheduleDeclaration, desired: DesiredSchedule, hash: string): Omit<Outcome, 'status'> => {
+    const scheduleId = desired.scheduleId;
+    if (current.memo?.[OWNER_MEMO_KEY] !== d.project) return { scheduleId, action: 'conflict', reason: 'a schedule with this id exists and Fleet does not own it: left alone' };
+    const memo = current.action.type === 'startWorkflow' ? (current.action.memo ?? {}) : {};
+    const note = current.state.note ?? '';
+    const isOverride = note.startsWith(OVERRIDE_NOTE_PREFIX);
+    const overridden = keepOverrides && isOverride;
+    if (memo[DECLARED_HASH_KEY] !== hash) return { scheduleId, action: 'update', reason: 'the declaration changed' };
+    if (!standsAsWritten(current, d, desired)) return { scheduleId, action: 'update', reason: 'drift: changed outside Fleet' };
+    if (current.state.paused !== !d.enabled && !overridden) return { scheduleId, action: 'update', reason: `drift: ${current.state.paused ? 'paused' : 'unpaused'} outside Fleet` };
+    if (overridden) return { scheduleId, action: 'unchanged', reason: 'as declared (an API override is in force)' };
+    if (isOverride) return { scheduleId, action: 'update', reason: 'the API override is reverted (reload)' };
+    if (!note.startsWith(MANAGED_NOTE_PREFIX) || declarationInNote(note) !== hash) {
+      return { scheduleId, action: 'update', reason: 'the note does not name the declaration (left by an earlier Fleet, or changed outside Fleet): marked again' };
+    }
+    return { scheduleId, action: 'unchanged', reason: 'as declared' };
   };
 
   const one = async (d: ScheduleDeclaration): Promise<Outcome> => {
     const desired = compileSchedule(d);
     const scheduleId = desired.scheduleId;
-    const declared = declarationHash(d);
-    let outcome: Omit<Outcome, 'status'>;
+    const hash = declarationHash(d);
+    let createdMeanwhile = false;
+
+    if (verify === 'listing') {
+      const listed = listing.get(scheduleId);
+      if (listed && listed.memo?.[OWNER_MEMO_KEY] !== d.project) {
+        return { scheduleId, action: 'conflict', reason: 'a schedule with this id exists and Fleet does not own it: left alone', status: 'skipped' };
+      }
+      if (listed) {
+        const seen = listedAsDeclared(listed, d, hash, keepOverrides);
+        if (seen.asDeclared) return { scheduleId, action: 'unchanged', reason: seen.overridden ? 'as declared (an API override is in force)' : 'as declared', status: 'done' };
+      } else {
+        // Not listed: most likely absent, so create at once (one call); if it exists after all
+        // (the listing lags), describe it like any other.
+        const outcome = { scheduleId, action: 'create', reason: 'declared, not in Temporal' } as const;
+        if (options.plan) return { ...outcome, status: 'planned' };
+        try {
+          await write(desired, true);
+          return { ...outcome, status: 'done' };
+        } catch (err) {
+          if (!(err instanceof ScheduleAlreadyRunning)) return { ...outcome, status: 'failed', error: String(err) };
+          createdMeanwhile = true;
+        }
+      }
+    }
+
     let current: ScheduleDescription | undefined;
     try {
-      current = await call(() => options.client.schedule.getHandle(scheduleId).describe());
+      current = await call('describe', () => schedules.getHandle(scheduleId).describe());
     } catch (err) {
       if (!(err instanceof ScheduleNotFoundError)) return { scheduleId, action: 'unchanged', reason: 'could not describe it', status: 'failed', error: String(err) };
     }
-    if (!current) {
-      outcome = { scheduleId, action: 'create', reason: 'declared, not in Temporal' };
-    } else if (current.memo?.[OWNER_MEMO_KEY] !== d.project) {
-      return { scheduleId, action: 'conflict', reason: 'a schedule with this id exists and Fleet does not own it: left alone', status: 'skipped' };
-    } else {
-      const memo = current.action.type === 'startWorkflow' ? (current.action.memo ?? {}) : {};
-      const overridden = options.keepOverrides && (current.state.note ?? '').startsWith(OVERRIDE_NOTE_PREFIX);
-      if (memo[DECLARED_HASH_KEY] !== declared) outcome = { scheduleId, action: 'update', reason: 'the declaration changed' };
-      else if (memo[OBSERVED_HASH_KEY] !== observedHash(current)) outcome = { scheduleId, action: 'update', reason: 'drift: changed outside Fleet' };
-      else if (current.state.paused !== !d.enabled && !overridden) {
-        outcome = { scheduleId, action: 'update', reason: `drift: ${current.state.paused ? 'paused' : 'unpaused'} outside Fleet` };
-      } else outcome = { scheduleId, action: 'unchanged', reason: overridden ? 'as declared (an API override is in force)' : 'as declared' };
-    }
-    if (options.plan || outcome.action === 'unchanged') return { ...outcome, status: outcome.action === 'unchanged' ? 'done' : 'planned' };
+    const outcome = current ? decide(current, d, desired, hash) : ({ scheduleId, action: 'create', reason: 'declared, not in Temporal' } as const);
+    if (outcome.action === 'conflict') return { ...outcome, status: 'skipped' };
+    if (outcome.action === 'unchanged') return { ...outcome, reason: createdMeanwhile ? 'created meanwhile by another reconciler' : outcome.reason, status: 'done' };
+    if (options.plan) return { ...outcome, status: 'planned' };
     try {
-      await write(desired, declared, outcome.action === 'create');
+      await write(desired, outcome.action === 'create');
       return { ...outcome, status: 'done' };
     } catch (err) {
       // Another reconciler created it meanwhile: it now stands as declared.
@@ -150,24 +260,27 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
   };
 
   const concurrency = options.concurrency ?? 10;
-  const perSecond = options.callsPerSecond ?? 500;
-  const outcomes = await forEachLimited(options.declarations, concurrency, perSecond, one);
+  const outcomes = await forEachLimited(options.declarations, concurrency, Infinity, one);
 
   // Orphans: Fleet-owned schedules of these projects that no declaration names any more.
   const declaredIds = new Set(outcomes.map((o) => o.scheduleId));
   const orphans: string[] = [];
-  for await (const summary of options.client.schedule.list()) {
+  for (const summary of listing.values()) {
     const owner = summary.memo?.[OWNER_MEMO_KEY];
     if (typeof owner === 'string' && options.projects.includes(owner) && !declaredIds.has(summary.scheduleId)) orphans.push(summary.scheduleId);
   }
   const orphanAction = options.orphans ?? 'delete';
-  const orphanOutcomes = await forEachLimited(orphans, concurrency, perSecond, async (scheduleId): Promise<Outcome> => {
+  const orphanOutcomes = await forEachLimited(orphans, concurrency, Infinity, async (scheduleId): Promise<Outcome> => {
     const outcome = { scheduleId, action: orphanAction, reason: 'no longer declared' } as const;
+    const listed = listing.get(scheduleId);
+    if (orphanAction === 'pause' && listed?.state.paused && listed.state.note === ORPHAN_NOTE) {
+      return { scheduleId, action: 'unchanged', reason: 'no longer declared, paused already', status: 'done' };
+    }
     if (options.plan) return { ...outcome, status: 'planned' };
-    const handle = options.client.schedule.getHandle(scheduleId);
+    const handle = schedules.getHandle(scheduleId);
     try {
-      if (orphanAction === 'delete') await call(() => handle.delete());
-      else await call(() => handle.pause('no longer declared'));
+      if (orphanAction === 'delete') await call('delete', () => handle.delete());
+      else await call('pause', () => handle.pause(ORPHAN_NOTE));
       writes += 1;
       return { ...outcome, status: 'done' };
     } catch (err) {
@@ -175,5 +288,5 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
       return { ...outcome, status: 'failed', error: String(err) };
     }
   });
-  return { outcomes: [...outcomes, ...orphanOutcomes], writes, durationMs: Date.now() - started };
+  return { outcomes: [...outcomes, ...orphanOutcomes], writes, calls, durationMs: Date.now() - started };
 }

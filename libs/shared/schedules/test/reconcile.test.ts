@@ -1,7 +1,7 @@
 import { createTestContext, waitFor, type TestContext } from '@fleet/tools-infra/testing';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { z } from 'zod';
-import { OVERLAP_POLICIES, parseDeclarations, reconcile, scheduleIdOf, type ScheduleDeclaration } from '../src';
+import { declarationHash, declarationInNote, OVERLAP_POLICIES, parseDeclarations, reconcile, scheduleIdOf, type ScheduleDeclaration, type Verify } from '../src';
 
 const schemas = { reportWorkflow: z.object({ days: z.number().int().optional() }).strict() };
 let ctx: TestContext;
@@ -18,10 +18,28 @@ function declare(project: string, workflows: { id: string; schedule: string }[])
   return parseDeclarations([{ file: `${project}.yaml`, text }], schemas);
 }
 
-const run = (declarations: ScheduleDeclaration[], projects: string[], extra: { plan?: boolean; orphans?: 'delete' | 'pause' } = {}) =>
+const run = (declarations: ScheduleDeclaration[], projects: string[], extra: { plan?: boolean; orphans?: 'delete' | 'pause'; verify?: Verify; keepOverrides?: boolean } = {}) =>
   reconcile({ client: ctx.client, declarations, projects, ...extra });
 
 const describe_ = (id: string) => ctx.client.schedule.getHandle(id).describe();
+
+/** Waits until Temporal's listing (visibility, eventually consistent) shows what `check` wants of a schedule. */
+async function listed(id: string, check: (s: { paused: boolean; note?: string; timezone?: string }) => boolean): Promise<void> {
+  await waitFor(`the listing to show ${id} changed`, async () => {
+    for await (const s of ctx.client.schedule.list({ query: `ScheduleId = '${id}'` })) if (s.scheduleId === id && check({ ...s.state, timezone: s.spec?.timezone })) return true;
+    return false;
+  });
+}
+
+/** Waits until the listing shows every declared schedule as Fleet last wrote it. */
+async function listedAsWritten(declarations: ScheduleDeclaration[]): Promise<void> {
+  const want = new Map(declarations.map((d) => [scheduleIdOf(d.project, d.workflowId), declarationHash(d)]));
+  await waitFor('the listing to show every schedule as written', async () => {
+    let seen = 0;
+    for await (const s of ctx.client.schedule.list({ pageSize: 1000 })) if (want.get(s.scheduleId) === declarationInNote(s.state.note)) seen += 1;
+    return seen === want.size;
+  });
+}
 
 describe('reconcile', () => {
   it('creates, fires, updates exactly once on a change, leaves an unchanged set alone, deletes what is no longer declared', async () => {
@@ -72,18 +90,85 @@ describe('reconcile', () => {
   it('reports a pause or a spec edit made outside Fleet as drift and puts it back', async () => {
     const declarations = declare('drift', [{ id: 'nightly', schedule: '{ cron: "30 1 * * *", timezone: Asia/Kolkata }' }]);
     await run(declarations, ['drift']);
-    const handle = ctx.client.schedule.getHandle(scheduleIdOf('drift', 'nightly'));
+    const id = scheduleIdOf('drift', 'nightly');
+    const handle = ctx.client.schedule.getHandle(id);
 
+    // A describing pass (a reload) sees a pause at once.
     await handle.pause('paused in the UI');
-    const paused = await run(declarations, ['drift']);
+    const paused = await run(declarations, ['drift'], { verify: 'describe' });
     expect(paused.outcomes[0]).toMatchObject({ action: 'update', reason: 'drift: paused outside Fleet', status: 'done' });
     expect((await handle.describe()).state.paused).toBe(false);
 
+    // A listing pass sees it once the listing does (a second or so), and describes only that one.
+    await listed(id, (s) => !s.paused && declarationInNote(s.note) !== undefined);
+    await handle.pause('paused in the CLI');
+    await listed(id, (s) => s.paused);
+    const seen = await run(declarations, ['drift']);
+    expect(seen.outcomes[0]).toMatchObject({ action: 'update', reason: 'drift: paused outside Fleet', status: 'done' });
+    expect(seen.calls).toMatchObject({ list: 1, describe: 1, update: 1 });
+    expect((await handle.describe()).state.paused).toBe(false);
+
+    // A spec edit that keeps Fleet's note: the listing shows the spec, so a listing pass finds it.
+    await listed(id, (s) => !s.paused);
     await handle.update((prev) => ({ ...prev, spec: { ...prev.spec, timezone: 'UTC' } }));
+    await listed(id, (s) => s.timezone === 'UTC');
     const edited = await run(declarations, ['drift']);
     expect(edited.outcomes[0]).toMatchObject({ action: 'update', reason: 'drift: changed outside Fleet' });
     expect((await handle.describe()).spec.timezone).toBe('Asia/Kolkata');
     expect((await run(declarations, ['drift'])).writes).toBe(0);
+
+    // A policy edit that keeps Fleet's note is not in any listing: a describing pass finds it.
+    await listed(id, (s) => s.timezone === 'Asia/Kolkata');
+    await handle.update((prev) => ({ ...prev, policies: { ...prev.policies, overlap: ScheduleOverlapPolicy.ALLOW_ALL } }));
+    const policy = await run(declarations, ['drift'], { verify: 'describe' });
+    expect(policy.outcomes[0]).toMatchObject({ action: 'update', reason: 'drift: changed outside Fleet' });
+    expect((await handle.describe()).policies.overlap).toBe(ScheduleOverlapPolicy.SKIP);
+    expect((await run(declarations, ['drift'], { verify: 'describe' })).writes).toBe(0);
+  });
+
+  it('creates with one call each; a pass with nothing changed lists once and describes nothing, whatever the declaration', async () => {
+    const declarations = declare('quiet', [
+      { id: 'plain', schedule: '{ cron: "0 2 * * *" }' },
+      { id: 'macro', schedule: '{ cron: "@weekly", timezone: Europe/Berlin }' },
+      { id: 'hourly', schedule: '{ cron: "@hourly", enabled: false }' },
+      { id: 'ranges', schedule: '{ cron: "*/15 1-5 * jan,MAR mon-fri,7", jitter: 30s, overlap_policy: buffer_all }' },
+      { id: 'sunday', schedule: '{ cron: "5 4 1,15 * 5-7", timezone: America/New_York, pause_on_failure: true }' },
+      { id: 'steps', schedule: '{ cron: "3/20 */6 2-30/7 */2 *", catchup_window: 10m }' },
+      { id: 'every', schedule: '{ cron: "@every 90m", input: { days: 3 } }' },
+      { id: 'window', schedule: '{ cron: "30 23 * * sat", start_at: "2026-01-01T00:00:00.250Z", end_at: "2031-06-30T12:00:00Z" }' },
+    ]);
+    const cold = await run(declarations, ['quiet']);
+    expect(cold.outcomes.map((o) => [o.action, o.status])).toEqual(declarations.map(() => ['create', 'done']));
+    expect(cold.calls).toMatchObject({ list: 1, create: declarations.length, describe: 0, update: 0 });
+
+    await listedAsWritten(declarations);
+    const describeSchedule = jest.spyOn(ctx.client.workflowService, 'describeSchedule');
+    try {
+      const same = await run(declarations, ['quiet']);
+      expect(same.outcomes.map((o) => `${o.scheduleId} ${o.action}`)).toEqual(declarations.map((d) => `${scheduleIdOf('quiet', d.workflowId)} unchanged`));
+      expect(same.writes).toBe(0);
+      expect(same.calls).toEqual({ list: 1, describe: 0, create: 0, update: 0, delete: 0, pause: 0 });
+      expect(describeSchedule).not.toHaveBeenCalled();
+    } finally {
+      describeSchedule.mockRestore();
+    }
+    // And a describing pass agrees with the listing: nothing to do.
+    const deep = await run(declarations, ['quiet'], { verify: 'describe' });
+    expect(deep.writes).toBe(0);
+    expect(deep.calls.describe).toBe(declarations.length);
+  });
+
+  it('a declaration change is never hidden by a listing that lags: it is one describe and one update', async () => {
+    const v1 = declare('lag', [{ id: 'a', schedule: '{ cron: "0 1 * * *" }' }, { id: 'b', schedule: '{ cron: "0 1 * * *" }' }]);
+    await run(v1, ['lag']);
+    await listedAsWritten(v1);
+    const v2 = declare('lag', [{ id: 'a', schedule: '{ cron: "0 1 * * *", input: { days: 2 } }' }, { id: 'b', schedule: '{ cron: "0 1 * * *" }' }]);
+    const changed = await run(v2, ['lag']);
+    expect(changed.outcomes.map((o) => [o.action, o.reason])).toEqual([['update', 'the declaration changed'], ['unchanged', 'as declared']]);
+    expect(changed.calls).toMatchObject({ list: 1, describe: 1, update: 1 });
+    expect((await describe_(scheduleIdOf('lag', 'a'))).action).toMatchObject({ args: [{ days: 2 }] });
+    // Right away, while the listing may still show the old note: no second write.
+    expect((await run(v2, ['lag'])).writes).toBe(0);
   });
 
   it('never touches a schedule Fleet does not own', async () => {
