@@ -1,10 +1,13 @@
 import { createLogger } from '@fleet/shared-observability';
-import { createTestContext, waitFor, type TestContext } from '@fleet/tools-infra/testing';
+import { createTestContext, repoRoot, waitFor, type TestContext } from '@fleet/tools-infra/testing';
+import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { loadConfig } from '../src/config';
 import { startGateway, type RunningGateway } from '../src/gateway';
 
 const logger = createLogger('gateway', 'silent');
+// The license worker's declarations only: other apps' workflows.yaml come and go with their own work.
+const licenseFile = path.join(repoRoot, 'apps/license-worker/workflows.yaml');
 const SECRET = 'a-test-secret-of-32-characters!!';
 const READ = 'r-key-123';
 const WRITE = 'w-key-456';
@@ -20,6 +23,7 @@ beforeAll(async () => {
       TEMPORAL_NAMESPACE: ctx.temporal.namespace,
       GATEWAY_PORT: '0',
       SCHEDULE_RECONCILE_INTERVAL_MS: '0',
+      SCHEDULE_FILES: licenseFile,
       GATEWAY_API_KEYS: `reader=${READ}:workflow.schedule:read,writer=${WRITE}:workflow.schedule:read workflow.schedule:write`,
       GATEWAY_JWT_SECRET: SECRET,
     }),
@@ -105,8 +109,11 @@ describe('writing', () => {
   it('an override disables until the next reload; a periodic reconcile keeps it, a reload reverts it', async () => {
     const res = await call('PUT', `/schedules/${id}`, WRITE, { enabled: false });
     expect(res.status).toBe(200);
-    expect(await json(res)).toMatchObject({ enabled: false, is_override: true });
-    await gateway.reconciler.reconcileNow({ keepOverrides: true });
+    expect(await json(res)).toMatchObject({ workflow_id: id, exists: true, enabled: false, is_override: true });
+    expect(await json(await call('GET', `/schedules/${id}`, READ))).toMatchObject({ enabled: false, is_override: true });
+    const periodic = await gateway.reconciler.reconcileNow({ keepOverrides: true });
+    expect(periodic?.writes).toBe(0);
+    expect(periodic?.outcomes).toContainEqual(expect.objectContaining({ action: 'unchanged', reason: 'as declared (an API override is in force)' }));
     expect(await json(await call('GET', `/schedules/${id}`, READ))).toMatchObject({ enabled: false, is_override: true });
     const reload = await gateway.reconciler.reconcileNow({ keepOverrides: false });
     expect(reload?.outcomes).toContainEqual(expect.objectContaining({ action: 'update', reason: 'drift: paused outside Fleet' }));
@@ -135,6 +142,9 @@ describe('writing', () => {
   it('deletes; a reload re-creates what is still declared', async () => {
     expect((await call('DELETE', `/schedules/${id}`, WRITE)).status).toBe(204);
     expect(await json(await call('GET', `/schedules/${id}`, READ))).toMatchObject({ exists: false });
+    const missing = await call('PUT', `/schedules/${id}`, WRITE, { enabled: false });
+    expect(missing.status).toBe(404);
+    expect((await json(missing)).detail).toBe(`the schedule of ${id} is not in Temporal yet`);
     const reload = await gateway.reconciler.reconcileNow({ keepOverrides: false });
     expect(reload?.outcomes).toContainEqual(expect.objectContaining({ scheduleId: `schedule-license-worker-${id}`, action: 'create', status: 'done' }));
     expect(await json(await call('GET', `/schedules/${id}`, READ))).toMatchObject({ exists: true, enabled: true });
@@ -149,6 +159,7 @@ describe('rate limit', () => {
         TEMPORAL_NAMESPACE: ctx.temporal.namespace,
         GATEWAY_PORT: '0',
         SCHEDULE_RECONCILE_INTERVAL_MS: '0',
+      SCHEDULE_FILES: licenseFile,
         GATEWAY_API_KEYS: `a=key-a-123:workflow.schedule:read,b=key-b-123:workflow.schedule:read`,
         GATEWAY_RATE_LIMIT_PER_MINUTE: '3',
       }),

@@ -14,6 +14,8 @@ import { startGateway, type RunningGateway } from '../src/gateway';
 
 const logger = createLogger('gateway', 'silent');
 const expiryCheck = scheduleIdOf('license-worker', 'daily-license-expiry-check');
+// The license worker's declarations only: other apps' workflows.yaml come and go with their own work.
+const licenseFile = path.join(repoRoot, 'apps/license-worker/workflows.yaml');
 let ctx: TestContext;
 let worker: ManagedProcess;
 
@@ -27,7 +29,7 @@ afterAll(async () => {
 });
 
 const gatewayConfig = (extra: Record<string, string> = {}) =>
-  loadConfig({ TEMPORAL_ADDRESS: ctx.temporal.address, TEMPORAL_NAMESPACE: ctx.temporal.namespace, GATEWAY_PORT: '0', SCHEDULE_RECONCILE_INTERVAL_MS: '0', ...extra });
+  loadConfig({ TEMPORAL_ADDRESS: ctx.temporal.address, TEMPORAL_NAMESPACE: ctx.temporal.namespace, GATEWAY_PORT: '0', SCHEDULE_RECONCILE_INTERVAL_MS: '0', SCHEDULE_FILES: licenseFile, ...extra });
 
 async function readyGateway(extra: Record<string, string> = {}): Promise<RunningGateway> {
   const gateway = await startGateway(gatewayConfig(extra), logger);
@@ -75,7 +77,13 @@ describe('the license schedules declared in apps/license-worker/workflows.yaml',
     try {
       cli('schedule', 'toggle', '--schedule-id', expiryCheck, '--pause', '--reason', 'paused by an operator');
       expect((await ctx.client.schedule.getHandle(expiryCheck).describe()).state.paused).toBe(true);
+      // A periodic pass checks from Temporal's listing, which follows within a second or so.
+      await waitFor('the listing to show the pause', async () => {
+        for await (const s of ctx.client.schedule.list({ query: `ScheduleId = '${expiryCheck}'` })) if (s.state.paused) return true;
+        return false;
+      });
       const result = await gateway.reconciler.reconcileNow({ keepOverrides: true });
+      expect(result?.calls).toMatchObject({ list: 1, describe: 1, update: 1 });
       expect(result?.outcomes).toContainEqual(expect.objectContaining({ scheduleId: expiryCheck, action: 'update', reason: 'drift: paused outside Fleet', status: 'done' }));
       expect((await ctx.client.schedule.getHandle(expiryCheck).describe()).state.paused).toBe(false);
 
@@ -95,7 +103,7 @@ describe('the license schedules declared in apps/license-worker/workflows.yaml',
     const before = await ctx.client.schedule.getHandle(expiryCheck).describe();
     let error: unknown;
     try {
-      await startGateway(gatewayConfig({ SCHEDULE_FILES: `${path.join(repoRoot, 'apps/license-worker/workflows.yaml')},${bad}` }), logger);
+      await startGateway(gatewayConfig({ SCHEDULE_FILES: `${licenseFile},${bad}` }), logger);
     } catch (err) {
       error = err;
     }
@@ -112,17 +120,17 @@ describe('the license schedules declared in apps/license-worker/workflows.yaml',
         encoding: 'utf8',
         env: { ...process.env, TEMPORAL_ADDRESS: ctx.temporal.address, TEMPORAL_NAMESPACE: ctx.temporal.namespace },
       });
-    const plan = run('plan');
+    const plan = run('plan', '--files', licenseFile);
     expect(plan).toContain('done     unchanged schedule-license-worker-daily-license-expiry-check  as declared\n');
     expect(plan).toMatch(/\nplanned: 2 schedules, 0 writes, \d+ ms\n$/);
-    expect(run('list')).toMatch(/schedule-license-worker-daily-license-expiry-check\tlicense-worker\tactive\tnext /);
+    expect(run('list', '--files', licenseFile)).toMatch(/schedule-license-worker-daily-license-expiry-check\tlicense-worker\tactive\tnext /);
   });
 });
 
 describe('Temporal down at gateway start', () => {
   it('the gateway serves, reports retrying with the last error, and converges once Temporal is up', async () => {
     const port = await freePort();
-    const gateway = await startGateway(loadConfig({ TEMPORAL_ADDRESS: `127.0.0.1:${port}`, GATEWAY_PORT: '0', SCHEDULE_RECONCILE_INTERVAL_MS: '0' }), logger);
+    const gateway = await startGateway(loadConfig({ TEMPORAL_ADDRESS: `127.0.0.1:${port}`, GATEWAY_PORT: '0', SCHEDULE_RECONCILE_INTERVAL_MS: '0', SCHEDULE_FILES: licenseFile }), logger);
     let temporal: Awaited<ReturnType<typeof startTemporalDevServer>> | undefined;
     try {
       await waitFor('retrying', () => gateway.reconciler.state === 'retrying', 30_000);

@@ -1,4 +1,4 @@
-import { forEachLimited, OVERRIDE_NOTE_PREFIX, scheduleIdOf, type DeclarationSet, type ScheduleDeclaration } from '@fleet/shared-schedules';
+import { MANAGED_NOTE_PREFIX, OVERRIDE_NOTE_PREFIX, scheduleIdOf, type DeclarationSet, type ScheduleDeclaration } from '@fleet/shared-schedules';
 import { ScheduleNotFoundError, type Client, type ScheduleDescription, type ScheduleSummary } from '@temporalio/client';
 import { Router, type Request, type Response } from 'express';
 import { Counter, Gauge, type Registry } from 'prom-client';
@@ -59,21 +59,30 @@ export function scheduleRoutes(client: Client, declared: DeclarationSet, registr
         throw err;
       });
 
-  // Scheduled workflows by status, counted when Prometheus scrapes (from the schedules' descriptions).
+  // Scheduled workflows by status, counted when Prometheus scrapes, from one listing (visibility:
+  // a second or two behind at most) rather than a describe of every schedule.
   new Gauge({
     name: 'gateway_scheduled_workflows',
     help: 'Declared scheduled workflows by status (active, paused, override, missing)',
     labelNames: ['status'],
     registers: [registry],
     async collect() {
+      const listed = new Map<string, ScheduleSummary>();
+      try {
+        await client.withDeadline(Date.now() + rpcTimeoutMs, async () => {
+          for await (const summary of client.schedule.list({ pageSize: 1000 })) listed.set(summary.scheduleId, summary);
+        });
+      } catch {
+        return; // Temporal away: keep the last counts rather than report every schedule missing.
+      }
       const counts = { active: 0, paused: 0, override: 0, missing: 0 };
-      await forEachLimited(declared.declarations, 20, 1000, async (d) => {
-        const description = await describeOrUndefined(scheduleIdOf(d.project, d.workflowId)).catch(() => undefined);
-        if (!description) counts.missing += 1;
-        else if ((description.state.note ?? '').startsWith(OVERRIDE_NOTE_PREFIX)) counts.override += 1;
-        else if (description.state.paused) counts.paused += 1;
+      for (const d of declared.declarations) {
+        const summary = listed.get(scheduleIdOf(d.project, d.workflowId));
+        if (!summary) counts.missing += 1;
+        else if ((summary.state.note ?? '').startsWith(OVERRIDE_NOTE_PREFIX)) counts.override += 1;
+        else if (summary.state.paused) counts.paused += 1;
         else counts.active += 1;
-      });
+      }
       for (const [status, n] of Object.entries(counts)) this.set({ status }, n);
     },
   });
@@ -152,20 +161,20 @@ export function scheduleRoutes(client: Client, declared: DeclarationSet, registr
       const { d, handle } = found;
       const enabled = (req.body as { enabled: boolean }).enabled;
       const principal = res.locals.principal as Principal;
-      // An override lives in the schedule's own state, so Temporal holds it; the next reload reverts it.
-      const note = enabled === d.enabled ? `managed by Fleet from ${d.file}` : `${OVERRIDE_NOTE_PREFIX} enabled=${enabled} by ${principal.id} at ${new Date().toISOString()}`;
-      let before: ScheduleDescription | undefined;
+      // An override lives in the schedule's own state, so Temporal holds it; the next reload reverts
+      // it. One patch call (pause or unpause, with the note): no read-modify-write of the schedule,
+      // and a schedule that is not in Temporal answers NOT_FOUND to the patch itself. The note
+      // carries no declaration hash: the reconciler describes what the API touched before trusting it.
+      const note = enabled === d.enabled ? `${MANAGED_NOTE_PREFIX} from ${d.file}` : `${OVERRIDE_NOTE_PREFIX} enabled=${enabled} by ${principal.id} at ${new Date().toISOString()}`;
       try {
-        await handle.update((prev) => {
-          before = prev;
-          return { ...prev, state: { paused: !enabled, note } };
-        });
+        await (enabled ? handle.unpause(note) : handle.pause(note));
       } catch (err) {
         if (err instanceof ScheduleNotFoundError) return sendProblem(res, 404, 'Not found', `the schedule of ${d.workflowId} is not in Temporal yet`);
         throw err;
       }
-      // Answer from the description the update itself read: no second describe on the write path.
-      res.json(await view(d, before && { ...before, state: { ...before.state, paused: !enabled, note } }));
+      // Answers with the state it set; run times are in GET (a describe), not on the write path.
+      const { next_run_time: _next, last_run_time: _last, ...set } = summaryView(d, undefined);
+      res.json({ ...set, exists: true, enabled, is_override: note.startsWith(OVERRIDE_NOTE_PREFIX) });
     }),
   );
 
