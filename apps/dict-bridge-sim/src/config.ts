@@ -1,0 +1,48 @@
+import { envSchemas, parseEnv } from '@fleet/shared-config';
+import { DICT_RATE_LIMITS, type RatePolicy } from '@fleet/shared-dict-bridge';
+import { z } from 'zod';
+import { faultsSchema } from './faults';
+
+const rateLimit = z.strictObject({ refillPerMinute: z.number().positive(), capacity: z.number().int().positive() });
+const rateLimits = z.partialRecord(z.enum(Object.keys(DICT_RATE_LIMITS) as [RatePolicy, ...RatePolicy[]]), rateLimit);
+
+/** A variable holding JSON checked against `schema`. */
+function json<T extends z.ZodType>(schema: T) {
+  return z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'expected JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+}
+
+/** The simulator's configuration when it runs as its own process. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+  return parseEnv(
+    {
+      DICT_SIM_HOST: z.string().min(1).default('127.0.0.1'),
+      DICT_SIM_GRPC_PORT: envSchemas.port(50051),
+      DICT_SIM_HTTP_PORT: envSchemas.port(50052),
+      /** The ISPB of the participant the simulator serves. */
+      DICT_SIM_PARTICIPANT: z.string().regex(/^\d{8}$/, 'expected an ISPB of 8 digits').default('12345678'),
+      /** Synthetic entries seeded in each of the five key types at start (no events: history starts after). */
+      DICT_SIM_SEED_PER_KEY_TYPE: z.coerce.number().int().min(0).default(0),
+      DICT_SIM_FILE_PROCESSING_DELAY_MS: z.coerce.number().int().min(0).default(1000),
+      /** Where CID files go; a temporary directory by default. */
+      DICT_SIM_FILE_DIR: z.string().min(1).optional(),
+      /** JSON, e.g. {"CIDS_FILES_WRITE":{"refillPerMinute":60,"capacity":100}}; DICT's limits otherwise. */
+      DICT_SIM_RATE_LIMITS: json(rateLimits).optional(),
+      /** JSON faults in force from the start, e.g. {"unavailableRate":0.3,"latencyMs":50}. */
+      DICT_SIM_FAULTS: json(faultsSchema).optional(),
+      LOG_LEVEL: envSchemas.logLevel,
+    },
+    env,
+  );
+}
+
+export type DictSimConfig = ReturnType<typeof loadConfig>;
