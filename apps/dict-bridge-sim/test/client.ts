@@ -1,0 +1,50 @@
+import { create, type MessageInitShape, type MessageShape } from '@bufbuild/protobuf';
+import { DictBridgeService, grpcServiceDefinition, type BridgeOperation } from '@fleet/shared-dict-bridge';
+import { Client, credentials, type ChannelCredentials, type ServiceError } from '@grpc/grpc-js';
+
+type Method<Op extends BridgeOperation> = (typeof DictBridgeService)['method'][Op];
+export type Request<Op extends BridgeOperation> = MessageInitShape<Method<Op>['input']>;
+export type Response<Op extends BridgeOperation> = MessageShape<Method<Op>['output']>;
+
+export interface TestClient {
+  call<Op extends BridgeOperation>(op: Op, request: Request<Op>): Promise<Response<Op>>;
+  close(): void;
+}
+
+/** A plain @grpc/grpc-js client over the same service definition the simulator serves: what goes over the wire is real. */
+export function bridgeClient(address: string, creds: ChannelCredentials = credentials.createInsecure()): TestClient {
+  const definition = grpcServiceDefinition(DictBridgeService);
+  const client = new Client(address, creds);
+  return {
+    call(op, request) {
+      const method = definition[op]!;
+      const message = create(DictBridgeService.method[op].input, request as never);
+      return new Promise((resolve, reject) => {
+        client.makeUnaryRequest(method.path, method.requestSerialize, method.responseDeserialize, message, { deadline: Date.now() + 10_000 }, (err, res) =>
+          err ? reject(err) : resolve(res as never),
+        );
+      });
+    },
+    close: () => client.close(),
+  };
+}
+
+/** The error a call ends with (fails the test when it succeeds). */
+export async function grpcError(call: Promise<unknown>): Promise<ServiceError> {
+  try {
+    await call;
+  } catch (err) {
+    return err as ServiceError;
+  }
+  throw new Error('expected the call to fail');
+}
+
+export async function waitUntil<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
