@@ -1,5 +1,6 @@
 import { create, type MessageInitShape, type MessageShape } from '@bufbuild/protobuf';
-import { DictBridgeService, grpcServiceDefinition, type BridgeOperation } from '@fleet/shared-dict-bridge';
+import { accountTypeOf, DictBridgeService, grpcServiceDefinition, keyTypeOf, personTypeOf, type BridgeOperation } from '@fleet/shared-dict-bridge';
+import type { SyntheticEntry } from '@fleet/shared-dict-bridge/testing';
 import { Client, credentials, type ChannelCredentials, type ServiceError } from '@grpc/grpc-js';
 
 type Method<Op extends BridgeOperation> = (typeof DictBridgeService)['method'][Op];
@@ -47,4 +48,14 @@ export async function waitUntil<T>(what: string, probe: () => Promise<T | undefi
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** An entry as createEntry carries it. */
+export function entryMessage(e: SyntheticEntry) {
+  return {
+    key: e.key,
+    keyType: keyTypeOf(e.keyType),
+    account: { participant: e.participant, branch: e.branch, accountNumber: e.accountNumber, accountType: accountTypeOf(e.accountType) },
+    owner: { type: personTypeOf(e.ownerTaxIdNumber), taxIdNumber: e.ownerTaxIdNumber, name: e.ownerName, tradeName: e.ownerTradeName },
+  };
 }
