@@ -1,9 +1,9 @@
-import { timestampFromMs, timestampMs } from '@bufbuild/protobuf/wkt';
+import { timestampFromMs, timestampMs, type Timestamp } from '@bufbuild/protobuf/wkt';
 import { CidSetEventType, EntryOperationReason, KeyType, vsyncOf } from '@fleet/shared-dict-bridge';
 import { syntheticEntry } from '@fleet/shared-dict-bridge/testing';
 import { status } from '@grpc/grpc-js';
 import { startDictBridgeSim, type DictBridgeSim } from '../src';
-import { bridgeClient, entryMessage, grpcError, type Request, type Response, type TestClient } from './client';
+import { bridgeClient, entryMessage, grpcError, type Response, type TestClient } from './client';
 
 let sim: DictBridgeSim;
 let client: TestClient;
@@ -23,7 +23,7 @@ afterAll(async () => {
   await sim.close();
 });
 
-const list = (init: Omit<Request<'listCidSetEvents'>, 'participant'>) => client.call('listCidSetEvents', { participant: PARTICIPANT, ...init });
+const list = (init: { keyType: KeyType; startTime?: Timestamp; endTime?: Timestamp; limit?: number }) => client.call('listCidSetEvents', { participant: PARTICIPANT, ...init });
 type Event = Response<'listCidSetEvents'>['cidSetEvents'][number];
 const xor = (vsync: string, cid: string) => vsyncOf([vsync, cid]);
 
