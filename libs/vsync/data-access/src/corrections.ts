@@ -31,7 +31,9 @@ export async function applyCorrectionBatch(
     if (todo.length === 0) return counts;
 
     const upserts = todo.filter((d) => d.kind === 'only_in_dict' && d.entry);
-    const removals = todo.filter((d) => d.kind === 'only_local' && d.key !== null);
+    // The old CID of an entry whose attributes DICT changed is replaced by the upsert, not removed.
+    const upserted = new Set(upserts.map((d) => d.entry!.key));
+    const removals = todo.filter((d) => d.kind === 'only_local' && d.key !== null && !upserted.has(d.key));
     const outcome = await changeEntries(tx, keyType, {
       upserts: upserts.map((d) => d.entry!),
       removals: removals.map((d) => ({ key: d.key!, cid: d.cid })),

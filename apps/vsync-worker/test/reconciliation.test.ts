@@ -1,0 +1,148 @@
+import type { RunningConsumer } from '@fleet/shared-events';
+import { waitFor } from '@fleet/tools-infra/testing';
+import { decideReconciliationUpdate, reconciliationStateQuery, reconciliationWorkflowId, vsyncEvents, type KeyType, type ReconciliationResult } from '@fleet/vsync-contracts';
+import { readVsyncs } from '@fleet/vsync-data-access';
+import { collectEvents, outboxEvents } from './events';
+import { FAST, vsyncTestEnv, type VsyncTestEnv } from './harness';
+
+let env: VsyncTestEnv;
+const consumers: RunningConsumer[] = [];
+const DAY = '2026-11-22';
+
+beforeAll(async () => {
+  env = await vsyncTestEnv('vsync-reconciliation');
+  await env.startWorker();
+});
+afterAll(async () => {
+  await Promise.all(consumers.map((c) => c.stop()));
+  await env?.close();
+});
+
+/** The local base of a key type holds exactly what DICT holds. */
+async function expectInSync(keyType: KeyType) {
+  const [local] = await readVsyncs(env.db, [keyType]);
+  expect(local).toEqual({ keyType, vsync: env.sim.vsync(keyType), entries: env.sim.entryCount(keyType) });
+}
+
+const childResult = (keyType: KeyType, day = DAY) => env.ctx.client.workflow.getHandle(reconciliationWorkflowId(keyType, day)).result() as Promise<ReconciliationResult>;
+
+it('verifies all five key types OK when in sync, and publishes the day summary', async () => {
+  const summaries = await collectEvents(env, vsyncEvents.verificationSummary, consumers);
+  for (const keyType of ['CPF', 'CNPJ', 'PHONE', 'EMAIL'] as const) await env.seedBoth(keyType, 30);
+  await env.seedBoth('EVP', 0);
+  const summary = await env.verify({ day: '2026-11-20' });
+  expect(summary.verifications.map((v) => [v.keyType, v.result])).toEqual([
+    ['CPF', 'OK'],
+    ['CNPJ', 'OK'],
+    ['PHONE', 'OK'],
+    ['EMAIL', 'OK'],
+    ['EVP', 'OK'],
+  ]);
+  expect(summary.verifications.find((v) => v.keyType === 'EVP')!.vsync).toBe('0'.repeat(64));
+  expect(summary.reconciliations).toEqual([]);
+  await waitFor('the summary event', () => summaries.length >= 1, 30_000);
+  expect(summaries[0]).toMatchObject({ type: 'fleet.vsync.verification-summary', subject: '2026-11-20', data: { results: { CPF: 'OK', EVP: 'OK' }, reconciliationsStarted: [] } });
+});
+
+it('reconciles keys missing locally, keys missing in DICT and attribute drift through a CID file, then verifies OK', async () => {
+  const completions = await collectEvents(env, vsyncEvents.reconciliationCompleted, consumers);
+  await env.seedBoth('EVP', 200);
+  const injected = env.sim.inject({ keyType: 'EVP', missingLocally: 5, missingInDict: 4, attributeDrift: 3, logEvents: false });
+  expect(injected).toBeDefined();
+  const summary = await env.verify({ day: DAY, keyTypes: ['EVP'], reconciliation: FAST });
+  expect(summary.verifications[0]!.result).toBe('NOK');
+  expect(summary.reconciliations).toEqual([{ keyType: 'EVP', workflowId: reconciliationWorkflowId('EVP', DAY), started: true }]);
+
+  const result = await childResult('EVP');
+  expect(result).toMatchObject({
+    outcome: 'completed',
+    path: 'file',
+    finalVerification: 'OK',
+    divergences: { onlyInDict: 8, onlyLocal: 7 },
+    applied: { added: 5, updated: 3, removed: 4, vanished: 0 },
+    approval: { required: false },
+  });
+  await expectInSync('EVP');
+  await waitFor('the completion event', () => completions.some((e) => e.subject === reconciliationWorkflowId('EVP', DAY)), 30_000);
+  const log = await env.db.selectFrom('vsync_reconciliations').selectAll().where('reconciliation_id', '=', reconciliationWorkflowId('EVP', DAY)).executeTakeFirstOrThrow();
+  expect(log).toMatchObject({ active: false, outcome: 'completed', phase: 'done' });
+  expect(Object.keys(log.timings)).toEqual(expect.arrayContaining(['waiting-for-file', 'staging-file', 'diffing', 'applying', 'verifying']));
+  // The staging rows are gone once done.
+  expect(await env.db.selectFrom('vsync_cid_staging').selectAll().execute()).toEqual([]);
+});
+
+it('takes the cheap path (CID events since the last OK) when DICT changed after a verification', async () => {
+  await env.seedBoth('CPF', 40, 1000);
+  const ok = await env.verify({ day: '2026-11-21', keyTypes: ['CPF'] });
+  expect(ok.verifications[0]!.result).toBe('OK');
+  env.sim.inject({ keyType: 'CPF', missingLocally: 2, missingInDict: 2, attributeDrift: 2, logEvents: true });
+
+  const result = await env.reconcile('CPF');
+  expect(result).toMatchObject({ outcome: 'completed', path: 'events', finalVerification: 'OK', divergences: { onlyInDict: 4, onlyLocal: 4 }, applied: { added: 2, updated: 2, removed: 2 } });
+  await expectInSync('CPF');
+});
+
+it('waits for approval above the threshold; approved, it applies and verifies OK', async () => {
+  await env.seedBoth('PHONE', 150, 1000);
+  env.sim.inject({ keyType: 'PHONE', missingInDict: 120, logEvents: false });
+  const handle = await env.ctx.client.workflow.start('reconciliationWorkflow', {
+    taskQueue: 'vsync',
+    workflowId: `approve-${Date.now()}`,
+    args: [{ keyType: 'PHONE', day: DAY, options: { ...FAST, maxEventPages: 0 } }],
+  });
+  await waitFor('awaiting approval', async () => (await handle.query(reconciliationStateQuery)).phase === 'awaiting-approval', 60_000);
+  const before = (await readVsyncs(env.db, ['PHONE']))[0]!;
+  expect(before.entries).toBe(180); // nothing applied while waiting
+  const notifications = await outboxEvents(env, 'reconciliation-notification');
+  expect(notifications.map((n) => n.envelope.data)).toContainEqual(expect.objectContaining({ reconciliationId: handle.workflowId, kind: 'approval-required', divergences: { onlyInDict: 0, onlyLocal: 120 } }));
+
+  const state = await handle.executeUpdate(decideReconciliationUpdate, { args: [{ approve: true, by: 'ops@fleet' }] });
+  expect(state.phase).toBe('awaiting-approval');
+  // A second decision is refused: the reconciliation is no longer waiting.
+  const refused = await handle.executeUpdate(decideReconciliationUpdate, { args: [{ approve: false, by: 'someone-else' }] }).catch((err: Error) => err);
+  expect(String((refused as Error & { cause?: Error }).cause?.message)).toMatch(/not waiting for approval/);
+  const result = await handle.result();
+  expect(result).toMatchObject({ outcome: 'completed', finalVerification: 'OK', applied: { removed: 120 }, approval: { required: true, decision: 'approved', by: 'ops@fleet' } });
+  await expectInSync('PHONE');
+});
+
+it('rejected, it applies nothing; unanswered, it notifies and stops', async () => {
+  await env.seedBoth('EMAIL', 150, 1000);
+  env.sim.inject({ keyType: 'EMAIL', missingLocally: 110, logEvents: false });
+  const before = (await readVsyncs(env.db, ['EMAIL']))[0]!;
+  const handle = await env.ctx.client.workflow.start('reconciliationWorkflow', {
+    taskQueue: 'vsync',
+    workflowId: `reject-${Date.now()}`,
+    args: [{ keyType: 'EMAIL', day: DAY, options: { ...FAST, maxEventPages: 0 } }],
+  });
+  await waitFor('awaiting approval', async () => (await handle.query(reconciliationStateQuery)).phase === 'awaiting-approval', 60_000);
+  await handle.executeUpdate(decideReconciliationUpdate, { args: [{ approve: false, by: 'ops@fleet', reason: 'looks wrong' }] });
+  expect(await handle.result()).toMatchObject({ outcome: 'rejected', applied: { added: 0, removed: 0 }, approval: { decision: 'rejected' } });
+  expect((await readVsyncs(env.db, ['EMAIL']))[0]).toEqual(before);
+
+  const expiring = await env.ctx.client.workflow.start('reconciliationWorkflow', {
+    taskQueue: 'vsync',
+    workflowId: `expire-${Date.now()}`,
+    args: [{ keyType: 'EMAIL', day: DAY, options: { ...FAST, maxEventPages: 0, approvalTimeoutHours: 0.001 } }],
+  });
+  expect(await expiring.result()).toMatchObject({ outcome: 'approval-expired', approval: { decision: 'expired' } });
+  expect((await readVsyncs(env.db, ['EMAIL']))[0]).toEqual(before);
+  const kinds = (await outboxEvents(env, 'reconciliation-notification')).filter((n) => (n.envelope.data as { reconciliationId: string }).reconciliationId === expiring.workflowId).map((n) => (n.envelope.data as { kind: string }).kind);
+  expect(kinds).toEqual(['approval-required', 'approval-expired']);
+});
+
+it('never runs two reconciliations of a key type at once', async () => {
+  await env.seedBoth('CNPJ', 120, 1000);
+  env.sim.inject({ keyType: 'CNPJ', missingInDict: 101, logEvents: false });
+  const first = await env.ctx.client.workflow.start('reconciliationWorkflow', {
+    taskQueue: 'vsync',
+    workflowId: `first-${Date.now()}`,
+    args: [{ keyType: 'CNPJ', day: DAY, options: { ...FAST, maxEventPages: 0 } }],
+  });
+  await waitFor('awaiting approval', async () => (await first.query(reconciliationStateQuery)).phase === 'awaiting-approval', 60_000);
+  const second = await env.reconcile('CNPJ');
+  expect(second).toMatchObject({ outcome: 'skipped' });
+  await first.executeUpdate(decideReconciliationUpdate, { args: [{ approve: true, by: 'ops@fleet' }] });
+  expect(await first.result()).toMatchObject({ outcome: 'completed' });
+  await expectInSync('CNPJ');
+});
