@@ -1,7 +1,7 @@
 import { create, type MessageInitShape, type MessageShape } from '@bufbuild/protobuf';
 import { accountTypeOf, DictBridgeService, grpcServiceDefinition, keyTypeOf, personTypeOf, type BridgeOperation } from '@fleet/shared-dict-bridge';
 import type { SyntheticEntry } from '@fleet/shared-dict-bridge/testing';
-import { Client, credentials, type ChannelCredentials, type ServiceError } from '@grpc/grpc-js';
+import { Client, credentials, type ChannelCredentials, type ChannelOptions, type ServiceError } from '@grpc/grpc-js';
 
 type Method<Op extends BridgeOperation> = (typeof DictBridgeService)['method'][Op];
 export type Request<Op extends BridgeOperation> = MessageInitShape<Method<Op>['input']>;
@@ -13,9 +13,9 @@ export interface TestClient {
 }
 
 /** A plain @grpc/grpc-js client over the same service definition the simulator serves: what goes over the wire is real. */
-export function bridgeClient(address: string, creds: ChannelCredentials = credentials.createInsecure()): TestClient {
+export function bridgeClient(address: string, creds: ChannelCredentials = credentials.createInsecure(), options: ChannelOptions = {}): TestClient {
   const definition = grpcServiceDefinition(DictBridgeService);
-  const client = new Client(address, creds);
+  const client = new Client(address, creds, options);
   return {
     call(op, request) {
       const method = definition[op]!;
