@@ -1,6 +1,13 @@
 import { createLogger } from '@fleet/shared-observability';
 import { createTestContext, repoRoot, waitFor, type TestContext } from '@fleet/tools-infra/testing';
+import type { Client } from '@temporalio/client';
+import express from 'express';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { Registry } from 'prom-client';
+import { SCOPES } from '../src/auth';
+import { scheduleRoutes } from '../src/routes/schedules';
+import { loadDeclared } from '../src/schedules/declared';
 import jwt from 'jsonwebtoken';
 import { loadConfig } from '../src/config';
 import { startGateway, type RunningGateway } from '../src/gateway';
@@ -82,6 +89,32 @@ describe('reading', () => {
       last_run_time: null,
     });
     expect(await json(await call('GET', '/schedules/daily-license-expiry-check', READ))).toMatchObject({ last_run_time: null, last_run_status: null });
+  });
+
+  it('answers from the listing when the description stalls', async () => {
+    // A client whose schedule descriptions never answer, as a query held on a sticky queue.
+    const schedule = Object.create(ctx.client.schedule, {
+      getHandle: { value: (id: string) => ({ ...ctx.client.schedule.getHandle(id), describe: () => new Promise(() => undefined) }) },
+    }) as Client['schedule'];
+    const stalled = Object.create(ctx.client, { schedule: { value: schedule } }) as Client;
+    const app = express();
+    app.use((_req, res, next) => {
+      res.locals.principal = { id: 'test', scopes: new Set([SCOPES.scheduleRead]) };
+      next();
+    });
+    app.use('/api/v0', scheduleRoutes(stalled, loadDeclared([licenseFile]), new Registry(), 5000, 50));
+    const server = app.listen(0);
+    try {
+      const { port } = server.address() as AddressInfo;
+      const started = Date.now();
+      const res = await fetch(`http://127.0.0.1:${port}/api/v0/schedules/daily-license-expiry-check`);
+      expect(res.status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(res.headers.get('fleet-schedule-source')).toBe('visibility');
+      expect(await json(res)).toMatchObject({ workflow_id: 'daily-license-expiry-check', exists: true, enabled: true, next_run_time: expect.stringMatching(/T20:30:00\.000Z$/) });
+    } finally {
+      server.close();
+    }
   });
 
   it('404 for a workflow with no schedule declared', async () => {

@@ -42,7 +42,17 @@ function summaryView(d: ScheduleDeclaration, actual: ScheduleSummary | ScheduleD
   };
 }
 
-export function scheduleRoutes(client: Client, declared: DeclarationSet, registry: Registry, rpcTimeoutMs: number): Router {
+/**
+ * How long GET one waits for the schedule's description before also reading the schedule's entry in
+ * Temporal's listing (visibility). A description is a query to the schedule's own workflow, which
+ * answers in milliseconds, except now and then under load, when it waits 5 s on a sticky task queue
+ * before Temporal (1.29) falls back; the listing entry is a database read, a second or two behind
+ * at most. Whichever answers first is the answer; one from the listing says so in the
+ * `Fleet-Schedule-Source: visibility` header.
+ */
+export const DESCRIBE_HEDGE_MS = 1000;
+
+export function scheduleRoutes(client: Client, declared: DeclarationSet, registry: Registry, rpcTimeoutMs: number, hedgeMs = DESCRIBE_HEDGE_MS): Router {
   const router = Router();
   const operations = new Counter({
     name: 'gateway_schedule_operations_total',
@@ -114,7 +124,31 @@ export function scheduleRoutes(client: Client, declared: DeclarationSet, registr
     return d && { d, handle: client.schedule.getHandle(scheduleIdOf(d.project, d.workflowId)) };
   };
 
-  const lastRunStatus = async (d: ScheduleDescription | undefined): Promise<string | null> => {
+  /** The schedule's entry in the listing (visibility), undefined when the listing does not show it. */
+  const listedOne = async (scheduleId: string): Promise<ScheduleSummary | undefined> => {
+    for await (const summary of client.schedule.list({ query: `ScheduleId = '${scheduleId}'` })) if (summary.scheduleId === scheduleId) return summary;
+    return undefined;
+  };
+
+  type Read = { actual: ScheduleDescription | ScheduleSummary | undefined; from: 'describe' | 'visibility' };
+  /** One describe; if it has not answered within hedgeMs, the listing's entry too, and the first answer. */
+  const readOne = async (scheduleId: string): Promise<Read> => {
+    const described: Promise<Read> = describeOrUndefined(scheduleId).then((actual) => ({ actual, from: 'describe' }));
+    let timer: NodeJS.Timeout | undefined;
+    const slow = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), hedgeMs);
+    });
+    const first = await Promise.race([described, slow]).finally(() => clearTimeout(timer));
+    if (first) return first;
+    // A listing that does not show it (yet) proves nothing: then the describe decides.
+    const listed: Promise<Read> = listedOne(scheduleId).then(
+      (summary): Read | Promise<Read> => (summary ? { actual: summary, from: 'visibility' } : described),
+      () => described,
+    );
+    return Promise.race([described, listed]);
+  };
+
+  const lastRunStatus = async (d: { info: Pick<ScheduleDescription['info'], 'recentActions'> } | undefined): Promise<string | null> => {
     const last = d?.info.recentActions.at(-1);
     if (!last) return null;
     const run = client.workflow.getHandle(last.action.workflow.workflowId, last.action.workflow.firstExecutionRunId);
@@ -124,7 +158,7 @@ export function scheduleRoutes(client: Client, declared: DeclarationSet, registr
     );
   };
 
-  const view = async (d: ScheduleDeclaration, description: ScheduleDescription | undefined) => ({
+  const view = async (d: ScheduleDeclaration, description: ScheduleDescription | ScheduleSummary | undefined) => ({
     ...summaryView(d, description),
     last_run_status: await lastRunStatus(description),
   });
@@ -147,7 +181,10 @@ export function scheduleRoutes(client: Client, declared: DeclarationSet, registr
     requireScope(SCOPES.scheduleRead),
     bounded('get', async (req, res) => {
       const found = declaredSchedule(req, res);
-      if (found) res.json(await view(found.d, await describeOrUndefined(found.handle.scheduleId)));
+      if (!found) return;
+      const { actual, from } = await readOne(found.handle.scheduleId);
+      if (from === 'visibility') res.set('Fleet-Schedule-Source', 'visibility');
+      res.json(await view(found.d, actual));
     }),
   );
 
