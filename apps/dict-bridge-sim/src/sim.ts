@@ -124,7 +124,13 @@ export async function startDictBridgeSim(options: DictBridgeSimOptions = {}): Pr
   const credentials = options.tls
     ? ServerCredentials.createSsl(options.tls.rootCerts ?? null, [{ cert_chain: options.tls.certChain, private_key: options.tls.privateKey }], options.tls.requireClientCert ?? false)
     : ServerCredentials.createInsecure();
-  const grpcPort = await new Promise<number>((resolve, reject) => grpcServer.bindAsync(`${host}:${options.grpcPort ?? 0}`, credentials, (err, port) => (err ? reject(err) : resolve(port))));
+  const grpcPort = await new Promise<number>((resolve, reject) => grpcServer.bindAsync(`${host}:${options.grpcPort ?? 0}`, credentials, (err, port) => (err ? reject(err) : resolve(port)))).catch(
+    async (err: unknown) => {
+      grpcServer.forceShutdown();
+      if (ownDir) await rm(dir, { recursive: true, force: true });
+      throw err;
+    },
+  );
 
   const addEntries = (entries: Iterable<SimEntry>, logEvents: boolean): number => {
     let added = 0;
