@@ -5,6 +5,7 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 import { sendProblem } from './problem';
 import { licenseRoutes } from './routes/license';
 import { scheduleRoutes } from './routes/schedules';
+import { vsyncRoutes } from './routes/vsync';
 import { authenticate, type AuthConfig, type Principal } from './auth';
 import { openApiDocument } from './openapi';
 import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
@@ -21,7 +22,7 @@ export interface GatewayDeps {
   reconciler: ScheduleReconciler;
   declared: DeclarationSet;
   auth: AuthConfig;
-  /** Requests per minute per client on the schedules API. */
+  /** Requests per minute per client on the schedules API, and separately on the vsync API. */
   rateLimitPerMinute: number;
 }
 
@@ -75,17 +76,20 @@ export function createGatewayApp({ client, logger, registry, rpcTimeoutMs, recon
   app.get('/api/v0/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });
-  // The schedules API: bearer token first (so the limit counts per client), then 100/min per client.
-  const limiter = rateLimit({
-    windowMs: 60_000,
-    limit: rateLimitPerMinute,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    keyGenerator: (req, res) => (res.locals.principal as Principal | undefined)?.id ?? ipKeyGenerator(req.ip ?? 'unknown'),
-    handler: (_req, res) => sendProblem(res, 429, 'Too many requests', `at most ${rateLimitPerMinute} requests a minute per client`),
-  });
-  app.use('/api/v0/schedules', authenticate(auth), limiter);
+  // The schedules and vsync APIs: bearer token first (so the limit counts per client), then 100/min
+  // per client on each.
+  const limiter = () =>
+    rateLimit({
+      windowMs: 60_000,
+      limit: rateLimitPerMinute,
+      standardHeaders: 'draft-7',
+      legacyHeaders: false,
+      keyGenerator: (req, res) => (res.locals.principal as Principal | undefined)?.id ?? ipKeyGenerator(req.ip ?? 'unknown'),
+      handler: (_req, res) => sendProblem(res, 429, 'Too many requests', `at most ${rateLimitPerMinute} requests a minute per client`),
+    });
+  app.use('/api/v0/schedules', authenticate(auth), limiter());
   app.use('/api/v0', scheduleRoutes(client, declared, registry, rpcTimeoutMs));
+  app.use('/api/v0/vsync', authenticate(auth), limiter(), vsyncRoutes(client, rpcTimeoutMs));
   app.use('/api/v0', licenseRoutes(client, rpcTimeoutMs));
 
   app.use((_req, res) => sendProblem(res, 404, 'Not found', 'no such route'));
