@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client, type Connection, type ScheduleDescription, type ScheduleSummary } from '@temporalio/client';
 import { grpcCode } from '@fleet/shared-temporal';
-import { compileSchedule, declarationHash, declarationInNote, DECLARED_HASH_KEY, MANAGED_NOTE_PREFIX, OVERRIDE_NOTE_PREFIX, OWNER_MEMO_KEY, type DesiredSchedule } from './compile';
+import { compileSchedule, declarationHash, declarationInNote, DECLARED_HASH_KEY, MANAGED_NOTE_PREFIX, OVERRIDE_NOTE_PREFIX, OWNER_MEMO_KEY, scheduleIdOf, type DesiredSchedule } from './compile';
 import type { ScheduleDeclaration } from './declarations';
 import { forEachLimited, tokenBucket } from './pool';
 import { declaredSpecKey, observedSpecKey } from './spec-match';
@@ -52,6 +52,8 @@ export interface ReconcileOptions {
   retries?: number;
   /** Deadline of each call to Temporal. Default 10 s. */
   callTimeoutMs?: number;
+  /** How long a listing pass waits for the listing to show schedules it found existing but unlisted. Default 5 s. */
+  listingWaitMs?: number;
 }
 
 export interface ReconcileResult {
@@ -158,15 +160,17 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
   }
 
   // One listing: the fast check of every declared schedule, and the orphans.
-  const listing = await call(
-    'list',
-    async () => {
-      const all = new Map<string, ScheduleSummary>();
-      for await (const summary of schedules.list({ pageSize: 1000 })) all.set(summary.scheduleId, summary);
-      return all;
-    },
-    Math.max(timeoutMs, 30_000),
-  );
+  const readListing = () =>
+    call(
+      'list',
+      async () => {
+        const all = new Map<string, ScheduleSummary>();
+        for await (const summary of schedules.list({ pageSize: 1000 })) all.set(summary.scheduleId, summary);
+        return all;
+      },
+      Math.max(timeoutMs, 30_000),
+    );
+  const listing = await readListing();
 
   /** The whole schedule as declared, in one UpdateSchedule call (no describe first, unlike handle.update). */
   const updateWhole = (desired: DesiredSchedule) =>
@@ -210,35 +214,19 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
     return { scheduleId, action: 'unchanged', reason: 'as declared' };
   };
 
-  const one = async (d: ScheduleDeclaration): Promise<Outcome> => {
+  /** What the listing says of a declared schedule: an outcome, or undefined when only a describe can tell. */
+  const fromListing = (listed: ScheduleSummary | undefined, d: ScheduleDeclaration, scheduleId: string, hash: string): Outcome | undefined => {
+    if (!listed) return undefined;
+    if (listed.memo?.[OWNER_MEMO_KEY] !== d.project) return { scheduleId, action: 'conflict', reason: 'a schedule with this id exists and Fleet does not own it: left alone', status: 'skipped' };
+    const seen = listedAsDeclared(listed, d, hash, keepOverrides);
+    return seen.asDeclared ? { scheduleId, action: 'unchanged', reason: seen.overridden ? 'as declared (an API override is in force)' : 'as declared', status: 'done' } : undefined;
+  };
+
+  /** Describes the schedule, then acts on what the description shows. */
+  const byDescribe = async (d: ScheduleDeclaration, createdMeanwhile = false): Promise<Outcome> => {
     const desired = compileSchedule(d);
     const scheduleId = desired.scheduleId;
     const hash = declarationHash(d);
-    let createdMeanwhile = false;
-
-    if (verify === 'listing') {
-      const listed = listing.get(scheduleId);
-      if (listed && listed.memo?.[OWNER_MEMO_KEY] !== d.project) {
-        return { scheduleId, action: 'conflict', reason: 'a schedule with this id exists and Fleet does not own it: left alone', status: 'skipped' };
-      }
-      if (listed) {
-        const seen = listedAsDeclared(listed, d, hash, keepOverrides);
-        if (seen.asDeclared) return { scheduleId, action: 'unchanged', reason: seen.overridden ? 'as declared (an API override is in force)' : 'as declared', status: 'done' };
-      } else {
-        // Not listed: most likely absent, so create at once (one call); if it exists after all
-        // (the listing lags), describe it like any other.
-        const outcome = { scheduleId, action: 'create', reason: 'declared, not in Temporal' } as const;
-        if (options.plan) return { ...outcome, status: 'planned' };
-        try {
-          await write(desired, true);
-          return { ...outcome, status: 'done' };
-        } catch (err) {
-          if (!(err instanceof ScheduleAlreadyRunning)) return { ...outcome, status: 'failed', error: String(err) };
-          createdMeanwhile = true;
-        }
-      }
-    }
-
     let current: ScheduleDescription | undefined;
     try {
       current = await call('describe', () => schedules.getHandle(scheduleId).describe());
@@ -259,8 +247,50 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
     }
   };
 
+  /** First sweep. 'unlisted' is a schedule the listing did not show, whose create found it existing. */
+  const one = async (d: ScheduleDeclaration): Promise<Outcome | 'unlisted'> => {
+    if (verify === 'describe') return byDescribe(d);
+    const desired = compileSchedule(d);
+    const scheduleId = desired.scheduleId;
+    const listed = listing.get(scheduleId);
+    if (listed) return fromListing(listed, d, scheduleId, declarationHash(d)) ?? byDescribe(d);
+    // Not listed: most likely absent, so create at once (one call).
+    const outcome = { scheduleId, action: 'create', reason: 'declared, not in Temporal' } as const;
+    if (options.plan) return { ...outcome, status: 'planned' };
+    try {
+      await write(desired, true);
+      return { ...outcome, status: 'done' };
+    } catch (err) {
+      return err instanceof ScheduleAlreadyRunning ? 'unlisted' : { ...outcome, status: 'failed', error: String(err) };
+    }
+  };
+
   const concurrency = options.concurrency ?? 10;
-  const outcomes = await forEachLimited(options.declarations, concurrency, Infinity, one);
+  const firstSweep = await forEachLimited(options.declarations, concurrency, Infinity, one);
+
+  // Schedules that exist but the listing did not show yet were most likely created moments ago (by
+  // the pass before, or by another reconciler), and Temporal is still working through them: a
+  // describe would wait on the schedule's first workflow task, while its listing entry follows
+  // within a second or so. So the listing is read again (for a few seconds at most); what it then
+  // shows as declared is left alone, the rest is described.
+  const unlisted = options.declarations.filter((_, i) => firstSweep[i] === 'unlisted');
+  let relisted = listing;
+  for (const deadline = Date.now() + (options.listingWaitMs ?? 5000); unlisted.length && Date.now() < deadline; ) {
+    await new Promise((r) => setTimeout(r, 250));
+    relisted = await readListing();
+    if (unlisted.every((d) => relisted.has(scheduleIdOf(d.project, d.workflowId)))) break;
+  }
+  const outcomes = await forEachLimited(
+    firstSweep.map((first, i) => ({ first, d: options.declarations[i] as ScheduleDeclaration })),
+    concurrency,
+    Infinity,
+    async ({ first, d }): Promise<Outcome> => {
+      if (first !== 'unlisted') return first;
+      const scheduleId = scheduleIdOf(d.project, d.workflowId);
+      const seen = fromListing(relisted.get(scheduleId), d, scheduleId, declarationHash(d));
+      return seen?.action === 'unchanged' ? { ...seen, reason: 'as declared (created moments before, not in the first listing)' } : (seen ?? byDescribe(d, true));
+    },
+  );
 
   // Orphans: Fleet-owned schedules of these projects that no declaration names any more.
   const declaredIds = new Set(outcomes.map((o) => o.scheduleId));

@@ -190,6 +190,11 @@ describe('reconcile', () => {
     const declarations = declare('race', Array.from({ length: 20 }, (_, i) => ({ id: `job-${i}`, schedule: `{ cron: "${i} 2 * * *" }` })));
     const [a, b] = await Promise.all([run(declarations, ['race']), run(declarations, ['race'])]);
     for (const r of [a, b]) expect(r.outcomes.filter((o) => o.status === 'failed')).toEqual([]);
+    // Each schedule created once; what one found created by the other it checked from the listing
+    // once the listing showed it, rather than describing it while Temporal was still starting it.
+    expect(a.writes + b.writes).toBe(20);
+    expect(a.calls.list + b.calls.list).toBeGreaterThan(2);
+    expect([...a.outcomes, ...b.outcomes].filter((o) => o.reason.startsWith('as declared (created moments before')).length).toBeGreaterThan(0);
     const after = await run(declarations, ['race']);
     expect(after.writes).toBe(0);
     expect(after.outcomes.every((o) => o.action === 'unchanged')).toBe(true);
