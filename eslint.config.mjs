@@ -30,7 +30,7 @@ const testDepConstraints = depConstraints.map((c) =>
 );
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '.fleet/**', '.nx/**', '**/*.js', '**/*.mjs'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', 'libs/shared/dict-bridge/src/gen/**', '.fleet/**', '.nx/**', '**/*.js', '**/*.mjs'] },
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   {

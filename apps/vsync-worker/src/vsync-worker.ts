@@ -1,5 +1,5 @@
 import { createDictBridgeClient, tlsFromFiles, type RateLimit, type RatePolicy } from '@fleet/shared-dict-bridge';
-import { createDb, createPool, migrateToLatest } from '@fleet/shared-db';
+import { createPool, migrateToLatest } from '@fleet/shared-db';
 import { createOutbox, ensureEventNamespaces, eventsMigrations, startOutboxRelay, type OutboxRelay } from '@fleet/shared-events';
 import type { Logger } from '@fleet/shared-observability';
 import { runWorker, workflowSource, type RunningWorker } from '@fleet/shared-temporal';

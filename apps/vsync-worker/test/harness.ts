@@ -28,8 +28,8 @@ export interface VsyncTestEnv {
   startWorkerProcess(name: string): ManagedProcess;
   /** The same `count` synthetic entries of a key type in DICT (the simulator) and in the local base. */
   seedBoth(keyType: KeyType, count: number, from?: number): Promise<void>;
-  verify(input?: object): Promise<VsyncVerificationSummary>;
-  reconcile(keyType: KeyType, options?: Partial<ReconciliationOptions>): Promise<ReconciliationResult>;
+  verify(input?: object, workflowId?: string): Promise<VsyncVerificationSummary>;
+  reconcile(keyType: KeyType, options?: Partial<ReconciliationOptions>, workflowId?: string): Promise<ReconciliationResult>;
   close(): Promise<void>;
 }
 
@@ -84,13 +84,13 @@ export async function vsyncTestEnv(name: string, simOptions: Parameters<typeof s
       sim.addEntries(entries);
       for (let i = 0; i < entries.length; i += 1000) await changeEntries(db, keyType, { upserts: entries.slice(i, i + 1000) });
     },
-    verify(input = {}) {
-      return ctx.client.workflow.execute('vsyncVerificationWorkflow', { taskQueue: VSYNC_TASK_QUEUE, workflowId: `verification-${randomUUID()}`, args: [input] });
+    verify(input = {}, workflowId = `verification-${randomUUID()}`) {
+      return ctx.client.workflow.execute('vsyncVerificationWorkflow', { taskQueue: VSYNC_TASK_QUEUE, workflowId, args: [input] });
     },
-    reconcile(keyType, options = FAST) {
+    reconcile(keyType, options = FAST, workflowId = `reconciliation-${keyType}-${randomUUID()}`) {
       return ctx.client.workflow.execute('reconciliationWorkflow', {
         taskQueue: VSYNC_TASK_QUEUE,
-        workflowId: `reconciliation-${keyType}-${randomUUID()}`,
+        workflowId,
         args: [{ keyType, day: '2026-11-22', options }],
       });
     },

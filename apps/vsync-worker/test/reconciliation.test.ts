@@ -4,6 +4,7 @@ import { decideReconciliationUpdate, reconciliationStateQuery, reconciliationWor
 import { readVsyncs } from '@fleet/vsync-data-access';
 import { collectEvents, outboxEvents } from './events';
 import { FAST, vsyncTestEnv, type VsyncTestEnv } from './harness';
+import { recordHistory } from './histories';
 
 let env: VsyncTestEnv;
 const consumers: RunningConsumer[] = [];
@@ -30,7 +31,8 @@ it('verifies all five key types OK when in sync, and publishes the day summary',
   const summaries = await collectEvents(env, vsyncEvents.verificationSummary, consumers);
   for (const keyType of ['CPF', 'CNPJ', 'PHONE', 'EMAIL'] as const) await env.seedBoth(keyType, 30);
   await env.seedBoth('EVP', 0);
-  const summary = await env.verify({ day: '2026-11-20' });
+  const summary = await env.verify({ day: '2026-11-20' }, 'verification-all-ok');
+  await recordHistory(env.ctx.client, 'verification-all-ok', 'verification-all-ok');
   expect(summary.verifications.map((v) => [v.keyType, v.result])).toEqual([
     ['CPF', 'OK'],
     ['CNPJ', 'OK'],
@@ -49,7 +51,7 @@ it('reconciles keys missing locally, keys missing in DICT and attribute drift th
   await env.seedBoth('EVP', 200);
   const injected = env.sim.inject({ keyType: 'EVP', missingLocally: 5, missingInDict: 4, attributeDrift: 3, logEvents: false });
   expect(injected).toBeDefined();
-  const summary = await env.verify({ day: DAY, keyTypes: ['EVP'], reconciliation: FAST });
+  const summary = await env.verify({ day: DAY, keyTypes: ['EVP'], reconciliation: FAST }, 'verification-nok');
   expect(summary.verifications[0]!.result).toBe('NOK');
   expect(summary.reconciliations).toEqual([{ keyType: 'EVP', workflowId: reconciliationWorkflowId('EVP', DAY), started: true }]);
 
@@ -63,6 +65,8 @@ it('reconciles keys missing locally, keys missing in DICT and attribute drift th
     approval: { required: false },
   });
   await expectInSync('EVP');
+  await recordHistory(env.ctx.client, 'verification-nok', 'verification-nok-starts-reconciliation');
+  await recordHistory(env.ctx.client, reconciliationWorkflowId('EVP', DAY), 'reconciliation-file-path');
   await waitFor('the completion event', () => completions.some((e) => e.subject === reconciliationWorkflowId('EVP', DAY)), 30_000);
   const log = await env.db.selectFrom('vsync_reconciliations').selectAll().where('reconciliation_id', '=', reconciliationWorkflowId('EVP', DAY)).executeTakeFirstOrThrow();
   expect(log).toMatchObject({ active: false, outcome: 'completed', phase: 'done' });
@@ -77,7 +81,8 @@ it('takes the cheap path (CID events since the last OK) when DICT changed after 
   expect(ok.verifications[0]!.result).toBe('OK');
   env.sim.inject({ keyType: 'CPF', missingLocally: 2, missingInDict: 2, attributeDrift: 2, logEvents: true });
 
-  const result = await env.reconcile('CPF');
+  const result = await env.reconcile('CPF', FAST, 'reconciliation-events');
+  await recordHistory(env.ctx.client, 'reconciliation-events', 'reconciliation-events-path');
   expect(result).toMatchObject({ outcome: 'completed', path: 'events', finalVerification: 'OK', divergences: { onlyInDict: 4, onlyLocal: 4 }, applied: { added: 2, updated: 2, removed: 2 } });
   await expectInSync('CPF');
 });
@@ -104,6 +109,7 @@ it('waits for approval above the threshold; approved, it applies and verifies OK
   const result = await handle.result();
   expect(result).toMatchObject({ outcome: 'completed', finalVerification: 'OK', applied: { removed: 120 }, approval: { required: true, decision: 'approved', by: 'ops@fleet' } });
   await expectInSync('PHONE');
+  await recordHistory(env.ctx.client, handle.workflowId, 'reconciliation-approved');
 });
 
 it('rejected, it applies nothing; unanswered, it notifies and stops', async () => {
@@ -119,6 +125,7 @@ it('rejected, it applies nothing; unanswered, it notifies and stops', async () =
   await handle.executeUpdate(decideReconciliationUpdate, { args: [{ approve: false, by: 'ops@fleet', reason: 'looks wrong' }] });
   expect(await handle.result()).toMatchObject({ outcome: 'rejected', applied: { added: 0, removed: 0 }, approval: { decision: 'rejected' } });
   expect((await readVsyncs(env.db, ['EMAIL']))[0]).toEqual(before);
+  await recordHistory(env.ctx.client, handle.workflowId, 'reconciliation-rejected');
 
   const expiring = await env.ctx.client.workflow.start('reconciliationWorkflow', {
     taskQueue: 'vsync',
@@ -129,6 +136,7 @@ it('rejected, it applies nothing; unanswered, it notifies and stops', async () =
   expect((await readVsyncs(env.db, ['EMAIL']))[0]).toEqual(before);
   const kinds = (await outboxEvents(env, 'reconciliation-notification')).filter((n) => (n.envelope.data as { reconciliationId: string }).reconciliationId === expiring.workflowId).map((n) => (n.envelope.data as { kind: string }).kind);
   expect(kinds).toEqual(['approval-required', 'approval-expired']);
+  await recordHistory(env.ctx.client, expiring.workflowId, 'reconciliation-approval-expired');
 });
 
 it('never runs two reconciliations of a key type at once', async () => {

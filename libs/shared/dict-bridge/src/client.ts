@@ -92,6 +92,11 @@ function localError(code: status, message: string): ServiceError {
 export function createDictBridgeClient(options: DictBridgeClientOptions): DictBridgeClient {
   const client = new Client(options.address, channelCredentials(options.tls));
   const definition = grpcServiceDefinition(DictBridgeService);
+  const methodDefinition = (operation: BridgeOperation) => {
+    const found = definition[operation];
+    if (!found) throw new Error(`DictBridgeService has no method ${operation}`);
+    return found;
+  };
   const buckets = createBuckets(clientLimits(options.rateLimits ?? {}));
   const attempts = options.attempts ?? 3;
   const maxRateWaitMs = options.maxRateWaitMs ?? 90_000;
@@ -108,17 +113,17 @@ export function createDictBridgeClient(options: DictBridgeClientOptions): DictBr
 
   const unary = <K extends BridgeOperation>(operation: K, request: Input<K>, callOptions: CallOptions) => {
     const method = DictBridgeService.method[operation] as DescMethodUnary;
-    const path = definition[operation]!.path;
+    const { path, requestSerialize, responseDeserialize } = methodDefinition(operation);
     const message = create(method.input, request as never);
     return new Promise<Output<K>>((resolve, reject) => {
       const call = client.makeUnaryRequest(
         path,
-        definition[operation]!.requestSerialize,
-        definition[operation]!.responseDeserialize as (b: Buffer) => Output<K>,
+        requestSerialize,
+        responseDeserialize as (b: Buffer) => Output<K>,
         message,
         new Metadata(),
         { deadline: Date.now() + (callOptions.deadlineMs ?? options.deadlineMs ?? 10_000) },
-        (err, response) => (err ? reject(err) : resolve(response!)),
+        (err, response) => (err || response === undefined ? reject(err ?? new Error(`${operation}: empty response`)) : resolve(response)),
       );
       callOptions.signal?.addEventListener('abort', () => call.cancel(), { once: true });
     });

@@ -3,10 +3,7 @@ export async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) 
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!);
-    }
+    for (let i = next++; i < items.length; i = next++) results[i] = await fn(items[i] as T);
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;

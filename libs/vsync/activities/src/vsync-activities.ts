@@ -91,8 +91,9 @@ export function createVsyncActivities(deps: VsyncActivityDeps): VsyncActivities 
   return {
     async verifyKeyType({ keyType, requestedBy }) {
       const [local] = await readVsyncs(db, [keyType]);
+      if (!local) throw ApplicationFailure.nonRetryable(`no VSync row for ${keyType}: migrations not applied?`, 'VsyncState');
       const response = await dict('createSyncVerification', () =>
-        bridge.createSyncVerification({ syncVerification: { participant, keyType: keyTypeOf(keyType), participantSyncVerifier: local!.vsync } }),
+        bridge.createSyncVerification({ syncVerification: { participant, keyType: keyTypeOf(keyType), participantSyncVerifier: local.vsync } }),
       );
       const answer = response.syncVerification;
       const result = answer?.result === SyncVerificationResult.OK ? 'OK' : answer?.result === SyncVerificationResult.NOK ? 'NOK' : undefined;
@@ -100,13 +101,13 @@ export function createVsyncActivities(deps: VsyncActivityDeps): VsyncActivities 
       const verification = {
         keyType,
         result,
-        vsync: local!.vsync,
-        entries: local!.entries,
+        vsync: local.vsync,
+        entries: local.entries,
         dictVerificationId: String(answer.id),
         verifiedAt: new Date().toISOString(),
       } as const;
       await recordVerification(db, { ...verification, requestedBy });
-      logger.info({ keyType, result, entries: local!.entries }, 'VSync verified');
+      logger.info({ keyType, result, entries: local.entries }, 'VSync verified');
       return verification;
     },
 
@@ -191,7 +192,8 @@ export function createVsyncActivities(deps: VsyncActivityDeps): VsyncActivities 
           if (d.kind !== 'only_in_dict') return d;
           try {
             const found = await bridge.getEntryByCid({ cid: d.cid, requestingParticipant: participant });
-            const attributes = attributesOfEntry(found.entry!);
+            if (!found.entry) throw ApplicationFailure.nonRetryable(`getEntryByCid ${d.cid}: an answer without the entry`, 'DictBridgeProtocol');
+            const attributes = attributesOfEntry(found.entry);
             if (attributes.keyType !== keyType) throw ApplicationFailure.nonRetryable(`CID ${d.cid} is a ${attributes.keyType} entry, not ${keyType}`, 'DictBridgeProtocol');
             return { ...d, entry: { ...attributes, requestId: found.requestId } };
           } catch (err) {

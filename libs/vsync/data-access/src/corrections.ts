@@ -30,13 +30,13 @@ export async function applyCorrectionBatch(
     const counts: AppliedCounts = { added: 0, updated: 0, removed: 0, vanished: 0 };
     if (todo.length === 0) return counts;
 
-    const upserts = todo.filter((d) => d.kind === 'only_in_dict' && d.entry);
+    const upserts = todo.flatMap((d) => (d.kind === 'only_in_dict' && d.entry ? [d.entry] : []));
     // The old CID of an entry whose attributes DICT changed is replaced by the upsert, not removed.
-    const upserted = new Set(upserts.map((d) => d.entry!.key));
-    const removals = todo.filter((d) => d.kind === 'only_local' && d.key !== null && !upserted.has(d.key));
+    const upserted = new Set(upserts.map((e) => e.key));
+    const removals = todo.flatMap((d) => (d.kind === 'only_local' && d.key !== null && !upserted.has(d.key) ? [{ key: d.key, cid: d.cid }] : []));
     const outcome = await changeEntries(tx, keyType, {
-      upserts: upserts.map((d) => d.entry!),
-      removals: removals.map((d) => ({ key: d.key!, cid: d.cid })),
+      upserts,
+      removals,
     });
     const added = new Set(outcome.added);
     const updated = new Set(outcome.updated);

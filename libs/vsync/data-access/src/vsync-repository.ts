@@ -35,15 +35,16 @@ export async function recalculateVsync(db: Kysely<VsyncDatabase>, keyType: KeyTy
           count(*) FILTER (WHERE cid <> hmac(convert_to(concat_ws('&', key_type, key, owner_tax_id_number, owner_name, owner_trade_name,
             participant, branch, account_number, account_type), 'UTF8'), uuid_send(request_id), 'sha256'))::bigint AS corrupt
         FROM dict_entries WHERE key_type = ${keyType}`.execute(tx);
-      const row = rows[0]!;
+      const row = rows[0];
+      if (!incremental || !row) throw new Error(`no VSync row for ${keyType}: migrations not applied?`);
       const full = row.bits ? bitsToHex(row.bits) : '0'.repeat(64);
-      const agree = full === incremental!.vsync && Number(row.entries) === incremental!.entries;
+      const agree = full === incremental.vsync && Number(row.entries) === incremental.entries;
       if (!agree && options.repair) {
         await sql`UPDATE vsync_state SET vsync = ('x' || ${full})::bit(256), entries = ${Number(row.entries)}, updated_at = now() WHERE key_type = ${keyType}`.execute(tx);
       }
       return {
         keyType,
-        incremental: incremental!.vsync,
+        incremental: incremental.vsync,
         full,
         agree,
         entries: Number(row.entries),

@@ -165,8 +165,8 @@ export async function reconciliationWorkflow(input: ReconciliationInput): Promis
       for (;;) {
         const file = await bridge.getCidFile({ fileId: continuation.fileId });
         state.fileStatus = file.status;
-        if (file.status === 'AVAILABLE') {
-          available = { url: file.url!, bytes: file.bytes!, sha256: file.sha256! };
+        if (file.status === 'AVAILABLE' && file.url && file.bytes !== undefined && file.sha256) {
+          available = { url: file.url, bytes: file.bytes, sha256: file.sha256 };
           break;
         }
         if (file.status === 'ERROR' || file.status === 'UNAVAILABLE') {

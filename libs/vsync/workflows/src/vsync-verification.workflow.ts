@@ -36,7 +36,8 @@ export async function vsyncVerificationWorkflow(input: VsyncVerificationInput = 
   const verified: KeyTypeVerification[] = [];
   setHandler(verificationProgressQuery, () => ({ verified, pending: keyTypes.filter((k) => !verified.some((v) => v.keyType === k)) }));
   await Promise.all(keyTypes.map(async (keyType) => verified.push(await verifyKeyType({ keyType, requestedBy: workflowId }))));
-  const verifications = keyTypes.map((k) => verified.find((v) => v.keyType === k)!);
+  const order = (v: KeyTypeVerification) => keyTypes.indexOf(v.keyType);
+  const verifications = [...verified].sort((a, b) => order(a) - order(b));
 
   const reconciliations: VsyncVerificationSummary['reconciliations'] = [];
   if (input.reconcile !== false) {

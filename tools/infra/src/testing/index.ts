@@ -4,3 +4,4 @@ export { waitFor } from './wait';
 export { spawnManaged, appNodeArgs, tsxLoaderArgs, type ManagedProcess } from '../managed-process';
 export { repoRoot } from '../paths';
 export { freePort } from '../ports';
+export { recordHistory, recordedHistories, replayHistory } from './histories';

@@ -8,8 +8,8 @@ export interface SyntheticEntry extends EntryAttributes {
 /** A UUID v4 derived from a seed string: the same seed gives the same RequestId everywhere. */
 export function seededUuid(seed: string): string {
   const b = createHash('sha256').update(seed).digest().subarray(0, 16);
-  b[6] = (b[6]! & 0x0f) | 0x40;
-  b[8] = (b[8]! & 0x3f) | 0x80;
+  b.writeUInt8((b.readUInt8(6) & 0x0f) | 0x40, 6);
+  b.writeUInt8((b.readUInt8(8) & 0x3f) | 0x80, 8);
   const h = b.toString('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
@@ -34,7 +34,7 @@ export function syntheticEntry(keyType: DictKeyType, i: number, participant = '1
     keyType,
     key,
     ownerTaxIdNumber: legal ? String(i).padStart(14, '0') : n,
-    ownerName: legal ? `Empresa ${i} Ltda` : NAMES[i % NAMES.length]!,
+    ownerName: legal ? `Empresa ${i} Ltda` : NAMES[i % NAMES.length] ?? 'Ana Souza',
     ownerTradeName: legal ? `Loja ${i}` : '',
     participant,
     branch: String((i + variant) % 10_000).padStart(4, '0'),
