@@ -202,11 +202,14 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
     const memo = current.action.type === 'startWorkflow' ? (current.action.memo ?? {}) : {};
     const note = current.state.note ?? '';
     const isOverride = note.startsWith(OVERRIDE_NOTE_PREFIX);
-    const overridden = keepOverrides && isOverride;
+    // Temporal pauses a schedule declaring pause_on_failure after a failed or timed-out run (note
+    // from server 1.29's scheduler): that pause is the declaration at work, kept like an override.
+    const failurePause = d.pauseOnFailure && current.state.paused && /^paused due to workflow (failure|timeout): /.test(note);
+    const overridden = keepOverrides && (isOverride || failurePause);
     if (memo[DECLARED_HASH_KEY] !== hash) return { scheduleId, action: 'update', reason: 'the declaration changed' };
     if (!standsAsWritten(current, d, desired)) return { scheduleId, action: 'update', reason: 'drift: changed outside Fleet' };
     if (current.state.paused !== !d.enabled && !overridden) return { scheduleId, action: 'update', reason: `drift: ${current.state.paused ? 'paused' : 'unpaused'} outside Fleet` };
-    if (overridden) return { scheduleId, action: 'unchanged', reason: 'as declared (an API override is in force)' };
+    if (overridden) return { scheduleId, action: 'unchanged', reason: failurePause ? 'as declared (paused by Temporal after a failed run: pause_on_failure)' : 'as declared (an API override is in force)' };
     if (isOverride) return { scheduleId, action: 'update', reason: 'the API override is reverted (reload)' };
     if (!note.startsWith(MANAGED_NOTE_PREFIX) || declarationInNote(note) !== hash) {
       return { scheduleId, action: 'update', reason: 'the note does not name the declaration (left by an earlier Fleet, or changed outside Fleet): marked again' };

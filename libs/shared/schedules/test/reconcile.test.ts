@@ -171,6 +171,20 @@ describe('reconcile', () => {
     expect((await run(v2, ['lag'])).writes).toBe(0);
   });
 
+  it('keeps the pause Temporal makes after a failed run of a schedule declaring pause_on_failure, until a reload', async () => {
+    const declarations = declare('failing', [{ id: 'fragile', schedule: '{ cron: "0 4 * * *", pause_on_failure: true }' }]);
+    await run(declarations, ['failing']);
+    const handle = ctx.client.schedule.getHandle(scheduleIdOf('failing', 'fragile'));
+    // The note Temporal's scheduler (server 1.29) writes when it pauses after a failure.
+    await handle.pause('paused due to workflow failure: fragile-2026-01-01T04:00:00Z: boom');
+    const periodic = await run(declarations, ['failing'], { keepOverrides: true, verify: 'describe' });
+    expect(periodic.outcomes[0]).toMatchObject({ action: 'unchanged', reason: 'as declared (paused by Temporal after a failed run: pause_on_failure)' });
+    expect((await handle.describe()).state.paused).toBe(true);
+    const reload = await run(declarations, ['failing'], { verify: 'describe' });
+    expect(reload.outcomes[0]).toMatchObject({ action: 'update', reason: 'drift: paused outside Fleet' });
+    expect((await handle.describe()).state.paused).toBe(false);
+  });
+
   it('never touches a schedule Fleet does not own', async () => {
     await ctx.client.schedule.create({
       scheduleId: scheduleIdOf('foreign', 'theirs'),
