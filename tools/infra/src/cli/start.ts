@@ -31,6 +31,9 @@ async function main(): Promise<void> {
     FLEET_POSTGRES_PORT: envSchemas.port(5433),
     FLEET_GATEWAY_PORT: envSchemas.port(3000),
     FLEET_LICENSE_METRICS_PORT: envSchemas.port(9464),
+    FLEET_VSYNC_METRICS_PORT: envSchemas.port(9465),
+    FLEET_DICT_SIM_GRPC_PORT: envSchemas.port(50051),
+    FLEET_DICT_SIM_HTTP_PORT: envSchemas.port(50052),
     FLEET_PULSAR_WEB_PORT: envSchemas.port(8080),
     FLEET_PULSAR_BROKER_PORT: envSchemas.port(6650),
     DATABASE_URL: envSchemas.url.optional(),
@@ -60,6 +63,9 @@ async function main(): Promise<void> {
     if (!env.DATABASE_URL) await assertPortFree(env.FLEET_POSTGRES_PORT, 'FLEET_POSTGRES_PORT');
     await assertPortFree(env.FLEET_GATEWAY_PORT, 'FLEET_GATEWAY_PORT');
     await assertPortFree(env.FLEET_LICENSE_METRICS_PORT, 'FLEET_LICENSE_METRICS_PORT');
+    await assertPortFree(env.FLEET_VSYNC_METRICS_PORT, 'FLEET_VSYNC_METRICS_PORT');
+    await assertPortFree(env.FLEET_DICT_SIM_GRPC_PORT, 'FLEET_DICT_SIM_GRPC_PORT');
+    await assertPortFree(env.FLEET_DICT_SIM_HTTP_PORT, 'FLEET_DICT_SIM_HTTP_PORT');
     const withPulsar = javaAvailable();
     if (withPulsar) {
       await assertPortFree(env.FLEET_PULSAR_WEB_PORT, 'FLEET_PULSAR_WEB_PORT');
@@ -80,6 +86,9 @@ async function main(): Promise<void> {
     });
     if (!infra.pulsar) log(`Pulsar is not running (${infra.pulsarUnavailable ?? 'no Java 17 on PATH'}): the system runs, and its events wait in the outbox until a broker is there.`);
     await createDatabaseIfMissing(infra.postgres.url, env.FLEET_DATABASE);
+    // Each worker its own database, as each is deployed alone.
+    const vsyncDatabase = `${env.FLEET_DATABASE}_vsync`;
+    await createDatabaseIfMissing(infra.postgres.url, vsyncDatabase);
     const appEnv = {
       ...process.env,
       TEMPORAL_ADDRESS: infra.temporal.address,
@@ -88,7 +97,7 @@ async function main(): Promise<void> {
       LOG_LEVEL: env.LOG_LEVEL,
       ...(infra.pulsar ? { PULSAR_WS_URL: infra.pulsar.wsUrl, PULSAR_ADMIN_URL: infra.pulsar.adminUrl } : {}),
     };
-    const startApp = (app: string, extraEnv: Record<string, string>) => {
+    const startApp = (app: string, extraEnv: Record<string, string | undefined>) => {
       const proc = spawnManaged({
         name: app,
         command: process.execPath,
@@ -108,13 +117,32 @@ async function main(): Promise<void> {
       METRICS_PORT: String(env.FLEET_LICENSE_METRICS_PORT),
       LICENSE_WORKFLOW_BUNDLE: bundleOf('license-worker'),
     });
-    // A key for this run only, printed below, so the schedules API can be tried at once.
+    // DICT is not ours: locally its simulator stands in for the bridge (a real gRPC server).
+    const participant = process.env.DICT_PARTICIPANT ?? '12345678';
+    startApp('dict-bridge-sim', {
+      DICT_SIM_GRPC_PORT: String(env.FLEET_DICT_SIM_GRPC_PORT),
+      DICT_SIM_HTTP_PORT: String(env.FLEET_DICT_SIM_HTTP_PORT),
+      DICT_SIM_PARTICIPANT: participant,
+    });
+    await waitForPort(env.FLEET_DICT_SIM_GRPC_PORT, 60_000);
+    startApp('vsync-worker', {
+      METRICS_PORT: String(env.FLEET_VSYNC_METRICS_PORT),
+      DATABASE_URL: databaseUrl(infra.postgres.url, vsyncDatabase),
+      VSYNC_WORKFLOW_BUNDLE: bundleOf('vsync-worker'),
+      DICT_PARTICIPANT: participant,
+      DICT_BRIDGE_ADDRESS: process.env.DICT_BRIDGE_ADDRESS ?? `127.0.0.1:${env.FLEET_DICT_SIM_GRPC_PORT}`,
+    });
+    // A key for this run only, printed below, so the API can be tried at once.
     const apiKey = process.env.GATEWAY_API_KEYS ? undefined : `local-${randomBytes(12).toString('hex')}`;
     startApp('gateway', {
       GATEWAY_PORT: String(env.FLEET_GATEWAY_PORT),
-      ...(apiKey ? { GATEWAY_API_KEYS: `local=${apiKey}:workflow.schedule:read workflow.schedule:write` } : {}),
+      ...(apiKey ? { GATEWAY_API_KEYS: `local=${apiKey}:workflow.schedule:read workflow.schedule:write vsync:read vsync:write` } : {}),
     });
-    await Promise.all([waitForPort(env.FLEET_GATEWAY_PORT, 60_000), waitForPort(env.FLEET_LICENSE_METRICS_PORT, 60_000)]);
+    await Promise.all([
+      waitForPort(env.FLEET_GATEWAY_PORT, 60_000),
+      waitForPort(env.FLEET_LICENSE_METRICS_PORT, 60_000),
+      waitForPort(env.FLEET_VSYNC_METRICS_PORT, 60_000),
+    ]);
 
     log('Fleet is up.');
     log(`  Temporal Web UI  ${infra.temporal.uiUrl}`);
@@ -122,7 +150,8 @@ async function main(): Promise<void> {
     log(`  API              http://127.0.0.1:${env.FLEET_GATEWAY_PORT}/api/v0  (health: /healthz, readiness: /readyz)`);
     if (apiKey) log(`  API key          ${apiKey}  (this run only: curl -H 'authorization: Bearer ${apiKey}' .../api/v0/schedules)`);
     log(`  PostgreSQL       ${databaseUrl(infra.postgres.url, env.FLEET_DATABASE).replace(/:[^:@/]+@/, ':***@')}`);
-    log(`  Worker metrics   http://127.0.0.1:${env.FLEET_LICENSE_METRICS_PORT}/metrics`);
+    log(`  Worker metrics   http://127.0.0.1:${env.FLEET_LICENSE_METRICS_PORT}/metrics (license), :${env.FLEET_VSYNC_METRICS_PORT}/metrics (vsync)`);
+    log(`  DICT simulator   gRPC 127.0.0.1:${env.FLEET_DICT_SIM_GRPC_PORT}, files and admin http://127.0.0.1:${env.FLEET_DICT_SIM_HTTP_PORT}/admin/stats`);
     if (infra.pulsar) log(`  Pulsar           ${infra.pulsar.serviceUrl}, admin and WebSocket ${infra.pulsar.adminUrl}  (npm run events:tail -- <topic>)`);
     log(`  Logs             ${path.join(fleetDir, 'logs')}`);
     log('Schedules: the gateway keeps apps/*/workflows.yaml in Temporal (npm run schedules -- list). Ctrl-C stops everything.');
