@@ -120,8 +120,9 @@ async function main(): Promise<void> {
       const worker = startWorker(name, url);
       try {
         await client.workflow.execute('vsyncVerificationWorkflow', { taskQueue: VSYNC_TASK_QUEUE, workflowId: `${name}-warmup`, args: [{ reconcile: false }] });
+        // Three measured runs after one warm-up: 40 verifications in all stay within DICT's bucket of 50.
         const runs: number[] = [];
-        for (let i = 0; i < 5; i++) {
+        for (let i = 0; i < 3; i++) {
           const started = Date.now();
           const summary: VsyncVerificationSummary = await client.workflow.execute('vsyncVerificationWorkflow', {
             taskQueue: VSYNC_TASK_QUEUE,
@@ -131,14 +132,14 @@ async function main(): Promise<void> {
           if (summary.verifications.length !== 5) throw new Error('a verification run did not verify five key types');
           runs.push(Date.now() - started);
         }
-        return runs.sort((a, b) => a - b)[2]!;
+        return runs.sort((a, b) => a - b)[1] ?? 0;
       } finally {
         await worker.stop();
       }
     };
     const verificationMsBig = await verify(big.url, 'verify-10m');
     const verificationMsSmall = await verify(small.url, 'verify-1k');
-    log(`verification of five key types (median of 5): ${verificationMsBig} ms at ${localKeys} keys, ${verificationMsSmall} ms at 1,000 keys`);
+    log(`verification of five key types (median of 3): ${verificationMsBig} ms at ${localKeys} keys, ${verificationMsSmall} ms at 1,000 keys`);
 
     // 3. Reconciliation of the 1M-CID EVP file with 1% divergence, through the real worker process.
     const divergent = Math.round(fileCids * divergence);

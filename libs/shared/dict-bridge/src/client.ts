@@ -137,6 +137,8 @@ export function createDictBridgeClient(options: DictBridgeClientOptions): DictBr
         try {
           return await unary(operation, request, callOptions);
         } catch (err) {
+          // DICT refused for its limit: the quota is shared (other processes), so pace from now on as if empty.
+          if ((err as ServiceError).code === status.RESOURCE_EXHAUSTED) buckets[POLICY_OF[operation]].drain();
           if ((err as ServiceError).code !== status.UNAVAILABLE || attempt >= attempts || callOptions.signal?.aborted) throw err;
           await sleep((options.backoffMs ?? 200) * 2 ** (attempt - 1) * (0.5 + Math.random()), callOptions.signal);
         }

@@ -36,6 +36,12 @@ export class TokenBucket {
     return this.tokens >= 1 ? 0 : Math.ceil(((1 - this.tokens) * 60_000) / this.refillPerMinute);
   }
 
+  /** Empties the bucket: the server said it is empty (a quota shared with other clients). */
+  drain(): void {
+    this.refill();
+    this.tokens = Math.min(this.tokens, 0);
+  }
+
   /** Tokens left now (fractional). */
   available(): number {
     this.refill();
