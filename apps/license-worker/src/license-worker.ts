@@ -2,7 +2,7 @@ import { LICENSE_EVENT_DOMAIN, LICENSE_TASK_QUEUE } from '@fleet/license-contrac
 import { createLicenseActivities, createLicenseMetrics } from '@fleet/license-activities';
 import { licenseMigrations, type LicenseDatabase } from '@fleet/license-data-access';
 import { createDb, migrateToLatest } from '@fleet/shared-db';
-import { createOutbox, ensureEventNamespaces, eventsMigrations, startOutboxRelay, type OutboxRelay } from '@fleet/shared-events';
+import { createOutbox, eventsMigrations, startWorkerRelay, type OutboxRelay } from '@fleet/shared-events';
 import type { Logger } from '@fleet/shared-observability';
 import { runWorker, workflowSource, type RunningWorker } from '@fleet/shared-temporal';
 import type { Registry } from 'prom-client';
@@ -29,16 +29,7 @@ export async function startLicenseWorker(
   });
   const applied = [...(await migrateToLatest(db, licenseMigrations)), ...(await migrateToLatest(db, eventsMigrations))];
   if (applied.length) logger.info({ applied }, 'migrations applied');
-  const adminUrl = config.PULSAR_ADMIN_URL;
-  const relay = config.PULSAR_WS_URL
-    ? startOutboxRelay({
-        db,
-        wsUrl: config.PULSAR_WS_URL,
-        logger,
-        prepare: adminUrl ? () => ensureEventNamespaces(adminUrl, [LICENSE_EVENT_DOMAIN], config.EVENTS_TENANT) : undefined,
-      })
-    : undefined;
-  if (!relay) logger.warn('PULSAR_WS_URL is not set: events wait in the outbox until a relay with a broker runs');
+  const relay = startWorkerRelay(config, db, LICENSE_EVENT_DOMAIN, logger);
 
   const target = { address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE };
   const running = await runWorker({

@@ -1,6 +1,6 @@
 import { createDictBridgeClient, tlsFromFiles, type RateLimit, type RatePolicy } from '@fleet/shared-dict-bridge';
 import { createPool, migrateToLatest } from '@fleet/shared-db';
-import { createOutbox, ensureEventNamespaces, eventsMigrations, startOutboxRelay, type OutboxRelay } from '@fleet/shared-events';
+import { createOutbox, eventsMigrations, startWorkerRelay, type OutboxRelay } from '@fleet/shared-events';
 import type { Logger } from '@fleet/shared-observability';
 import { runWorker, workflowSource, type RunningWorker } from '@fleet/shared-temporal';
 import { createVsyncActivities } from '@fleet/vsync-activities';
@@ -31,16 +31,7 @@ export async function startVsyncWorker(config: VsyncWorkerConfig, logger: Logger
   const applied = [...(await migrateToLatest(db, vsyncMigrations)), ...(await migrateToLatest(db, eventsMigrations))];
   if (applied.length) logger.info({ applied }, 'migrations applied');
 
-  const adminUrl = config.PULSAR_ADMIN_URL;
-  const relay = config.PULSAR_WS_URL
-    ? startOutboxRelay({
-        db,
-        wsUrl: config.PULSAR_WS_URL,
-        logger,
-        prepare: adminUrl ? () => ensureEventNamespaces(adminUrl, [VSYNC_EVENT_DOMAIN], config.EVENTS_TENANT) : undefined,
-      })
-    : undefined;
-  if (!relay) logger.warn('PULSAR_WS_URL is not set: events wait in the outbox until a relay with a broker runs');
+  const relay = startWorkerRelay(config, db, VSYNC_EVENT_DOMAIN, logger);
 
   const tlsFiles = { ca: config.DICT_BRIDGE_TLS_CA_FILE, cert: config.DICT_BRIDGE_TLS_CERT_FILE, key: config.DICT_BRIDGE_TLS_KEY_FILE };
   const bridge = createDictBridgeClient({

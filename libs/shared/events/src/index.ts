@@ -5,3 +5,4 @@ export { startOutboxRelay, type OutboxRelay, type OutboxRelayOptions, type Relay
 export { consumeEvents, type ConsumeOptions, type RunningConsumer } from './consumer';
 export { PulsarProducer, PulsarConsumer, topicPath, type IncomingMessage, type OutgoingMessage, type SubscriptionType } from './pulsar-ws';
 export { ensureEventNamespaces, ensureSubscription, ensureTopic } from './admin';
+export { startWorkerRelay, type WorkerRelayConfig } from './worker-relay';
