@@ -23,6 +23,7 @@ import { startTemporalDevServer } from '@fleet/tools-infra/temporal-dev-server';
 import { Client, Connection } from '@temporalio/client';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { machine, printRows, writeResult } from './common';
@@ -80,6 +81,8 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 }
 
 async function main(): Promise<void> {
+  // Other work on the machine moves every figure here (two cores): the load average goes in the result.
+  const loadBefore = loadavg().map((l) => Number(l.toFixed(2)));
   const dir = path.join(fleetDir, 'bench', 'schedules');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -164,7 +167,7 @@ async function main(): Promise<void> {
     const result = {
       benchmark: 'schedules',
       at: new Date().toISOString(),
-      machine: machine(),
+      machine: { ...machine(), loadAverageBefore: loadBefore, loadAverageAfter: loadavg().map((l) => Number(l.toFixed(2))) },
       schedules: N,
       fleet: {
         coldSeconds: coldS,
