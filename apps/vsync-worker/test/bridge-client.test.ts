@@ -1,7 +1,8 @@
+// The shared bridge client against the DICT simulator (here, not in the client lib: the simulator depends on that lib).
 import { startDictBridgeSim, type DictBridgeSim } from '@fleet/dict-bridge-sim';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { ApplicationFailure } from '@temporalio/common';
-import { createDictBridgeClient, KeyType, toActivityFailure, type DictBridgeClient } from '../src';
+import { createDictBridgeClient, KeyType, toActivityFailure, type DictBridgeClient } from '@fleet/shared-dict-bridge';
 
 const PARTICIPANT = '12345678';
 let sim: DictBridgeSim;
