@@ -133,7 +133,11 @@ export function scheduleRoutes(client: Client, declared: DeclarationSet, registr
   type Read = { actual: ScheduleDescription | ScheduleSummary | undefined; from: 'describe' | 'visibility' };
   /** One describe; if it has not answered within hedgeMs, the listing's entry too, and the first answer. */
   const readOne = async (scheduleId: string): Promise<Read> => {
-    const described: Promise<Read> = describeOrUndefined(scheduleId).then((actual) => ({ actual, from: 'describe' }));
+    // The describe is cancelled when the listing answers first: no call is left running behind a response.
+    const describe = new AbortController();
+    const described: Promise<Read> = client
+      .withAbortSignal(describe.signal, () => describeOrUndefined(scheduleId))
+      .then((actual) => ({ actual, from: 'describe' }));
     let timer: NodeJS.Timeout | undefined;
     const slow = new Promise<undefined>((resolve) => {
       timer = setTimeout(() => resolve(undefined), hedgeMs);
@@ -145,7 +149,9 @@ export function scheduleRoutes(client: Client, declared: DeclarationSet, registr
       (summary): Read | Promise<Read> => (summary ? { actual: summary, from: 'visibility' } : described),
       () => described,
     );
-    return Promise.race([described, listed]);
+    const answer = await Promise.race([described, listed]);
+    if (answer.from === 'visibility') describe.abort();
+    return answer;
   };
 
   const lastRunStatus = async (d: { info: Pick<ScheduleDescription['info'], 'recentActions'> } | undefined): Promise<string | null> => {

@@ -64,13 +64,13 @@ export function vsyncRoutes(client: Client, rpcTimeoutMs: number): Router {
   router.get('/verifications', read, bounded(async (req, res) => {
     const limit = parseLimit(req, res);
     if (limit === undefined) return;
-    const verifications = await listRuns(client, VSYNC_WORKFLOW_TYPES.verification, limit, (handle) => queryOrNull(handle.query(verificationProgressQuery)));
+    const verifications = await listRuns(client, VSYNC_WORKFLOW_TYPES.verification, limit, (handle) => queryOrNull(client, () => handle.query(verificationProgressQuery)));
     res.json({ verifications });
   }));
 
   router.get('/verifications/:workflowId', read, bounded(async (req, res) => {
     const view = await describeRun(client, res, String(req.params.workflowId), VSYNC_WORKFLOW_TYPES.verification, (handle) =>
-      queryOrNull(handle.query(verificationProgressQuery)),
+      queryOrNull(client, () => handle.query(verificationProgressQuery)),
     );
     if (view) res.json(view);
   }));
@@ -78,13 +78,13 @@ export function vsyncRoutes(client: Client, rpcTimeoutMs: number): Router {
   router.get('/reconciliations', read, bounded(async (req, res) => {
     const limit = parseLimit(req, res);
     if (limit === undefined) return;
-    const reconciliations = await listRuns(client, VSYNC_WORKFLOW_TYPES.reconciliation, limit, (handle) => queryOrNull(handle.query(reconciliationStateQuery)));
+    const reconciliations = await listRuns(client, VSYNC_WORKFLOW_TYPES.reconciliation, limit, (handle) => queryOrNull(client, () => handle.query(reconciliationStateQuery)));
     res.json({ reconciliations });
   }));
 
   router.get('/reconciliations/:workflowId', read, bounded(async (req, res) => {
     const view = await describeRun(client, res, String(req.params.workflowId), VSYNC_WORKFLOW_TYPES.reconciliation, (handle) =>
-      queryOrNull(handle.query(reconciliationStateQuery)),
+      queryOrNull(client, () => handle.query(reconciliationStateQuery)),
     );
     if (view) res.json(view);
   }));
@@ -128,17 +128,12 @@ function parseLimit(req: Request, res: Response): number | undefined {
   return undefined;
 }
 
-/** A query's answer, or null when the workflow does not answer soon (no worker, say): a listing never waits on one. */
-async function queryOrNull<T>(query: Promise<T>): Promise<T | null> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<null>((resolve) => {
-    timer = setTimeout(() => resolve(null), ENTRY_QUERY_MS);
-  });
-  try {
-    return await Promise.race([query.catch(() => null), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+/**
+ * A query's answer, or null when the workflow does not answer soon (no worker, say): a listing never
+ * waits on one. The deadline ends the call itself (not only our wait), so no call is left running.
+ */
+function queryOrNull<T>(client: Client, query: () => Promise<T>): Promise<T | null> {
+  return client.withDeadline(Date.now() + ENTRY_QUERY_MS, query).catch(() => null);
 }
 
 /** Runs `fn` over `items`, at most `CONCURRENCY` at a time, keeping their order. */

@@ -87,8 +87,9 @@ export async function reconciliationWorkflow(input: ReconciliationInput): Promis
   const enter = async (phase: ReconciliationPhase, notify?: string) => {
     timings[state.phase] = (timings[state.phase] ?? 0) + (Date.now() - phaseStarted);
     phaseStarted = Date.now();
-    state.phase = phase;
+    // The phase shows (to queries, to the decide validator) once it is recorded and notified.
     await db.noteReconciliation({ reconciliationId, keyType, phase, notify, divergences: state.divergences ?? undefined });
+    state.phase = phase;
   };
 
   const finish = async (outcome: ReconciliationOutcome, finalVerification: 'OK' | 'NOK' | null): Promise<ReconciliationResult> => {
