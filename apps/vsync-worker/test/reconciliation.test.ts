@@ -3,7 +3,8 @@ import { waitFor } from '@fleet/tools-infra/testing';
 import { decideReconciliationUpdate, reconciliationStateQuery, reconciliationWorkflowId, vsyncEvents, type KeyType, type ReconciliationResult } from '@fleet/vsync-contracts';
 import { readVsyncs } from '@fleet/vsync-data-access';
 import { collectEvents, outboxEvents } from './events';
-import { FAST, vsyncTestEnv, type VsyncTestEnv } from './harness';
+import { createDictBridgeClient, KeyType as BridgeKeyType } from '@fleet/shared-dict-bridge';
+import { FAST, PARTICIPANT, vsyncTestEnv, type VsyncTestEnv } from './harness';
 import { recordHistory } from './histories';
 
 let env: VsyncTestEnv;
@@ -153,4 +154,36 @@ it('never runs two reconciliations of a key type at once', async () => {
   await first.executeUpdate(decideReconciliationUpdate, { args: [{ approve: true, by: 'ops@fleet' }] });
   expect(await first.result()).toMatchObject({ outcome: 'completed' });
   await expectInSync('CNPJ');
+});
+
+it('stops with a notification when the CID file is not ready within the wait, and resumes polling a file it carried across continue-as-new', async () => {
+  await env.seedBoth('EVP', 10, 5000);
+  env.sim.setFaults({ fileProcessingExtraMs: 60_000 });
+  const slow = await env.reconcile('EVP', { ...FAST, maxEventPages: 0, fileWaitHours: 0.001 }, 'reconciliation-file-timeout');
+  expect(slow).toMatchObject({ outcome: 'file-timeout', path: 'file', fileStatus: 'PROCESSING', finalVerification: null });
+  const kinds = (await outboxEvents(env, 'reconciliation-notification')).filter((n) => (n.envelope.data as { reconciliationId: string }).reconciliationId === 'reconciliation-file-timeout');
+  expect(kinds.map((n) => (n.envelope.data as { kind: string }).kind)).toEqual(['file-timeout']);
+  env.sim.clearFaults();
+
+  // What a run continued as new carries: the file being polled, not a new request.
+  env.sim.inject({ keyType: 'EVP', missingLocally: 3, logEvents: false });
+  const requestedBefore = env.sim.stats().files.requested;
+  const bridge = createDictBridgeClient({ address: env.sim.grpcAddress });
+  const file = (await bridge.createCidSetFile({ participant: PARTICIPANT, keyType: BridgeKeyType.EVP })).cidSetFile!;
+  bridge.close();
+  const resumed = await env.ctx.client.workflow.execute('reconciliationWorkflow', {
+    taskQueue: 'vsync',
+    workflowId: 'reconciliation-resumed',
+    args: [{ keyType: 'EVP', day: DAY, options: FAST, continuation: { round: 1, fileId: String(file.id), fileRequests: 1, pollingSince: new Date().toISOString() } }],
+  });
+  expect(resumed).toMatchObject({ outcome: 'completed', path: 'file', fileId: String(file.id), applied: { added: 3 }, finalVerification: 'OK' });
+  expect(env.sim.stats().files.requested).toBe(requestedBefore + 1); // only the one made above
+  await expectInSync('EVP');
+});
+
+it('fails at once, naming the field, on a bad input (no retry, nothing touched)', async () => {
+  const failure = async (run: Promise<unknown>) => String(((await run.catch((e: unknown) => e)) as { cause?: Error }).cause?.message);
+  expect(await failure(env.reconcile('EVP', { fileWaitHours: 0.0001 }))).toMatch(/fileWaitHours must be a number from 0.001 to 72/);
+  expect(await failure(env.reconcile('PIX' as never))).toMatch(/keyType must be one of CPF, CNPJ, PHONE, EMAIL, EVP/);
+  expect(await failure(env.verify({ day: '22/11/2026' }))).toMatch(/day must be a date YYYY-MM-DD/);
 });
