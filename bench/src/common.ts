@@ -1,4 +1,4 @@
-import { fleetDir, freePort, repoRoot, startInfrastructure, type Infrastructure, type InfrastructureOptions } from '@fleet/tools-infra';
+import { appNodeArgs, fleetDir, freePort, repoRoot, spawnManaged, startInfrastructure, type Infrastructure, type InfrastructureOptions, type ManagedProcess } from '@fleet/tools-infra';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,5 +36,17 @@ export async function startBenchInfrastructure(
     postgresPort: await freePort(),
     databaseUrl: process.env.DATABASE_URL,
     ...extra,
+  });
+}
+
+/** A worker app as its own process, as deployed (`apps/<app>/src/main.ts`), with its log in the bench's folder. */
+export function spawnApp(name: string, app: string, env: Record<string, string>, logDir: string): ManagedProcess {
+  return spawnManaged({
+    name,
+    command: process.execPath,
+    args: [...appNodeArgs(), path.join(repoRoot, 'apps', app, 'src', 'main.ts')],
+    cwd: repoRoot,
+    env: { ...process.env, METRICS_PORT: '0', LOG_LEVEL: 'warn', ...env },
+    logFile: path.join(logDir, `${name}.log`),
   });
 }

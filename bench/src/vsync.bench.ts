@@ -12,7 +12,7 @@
  */
 import { startDictBridgeSim } from '@fleet/dict-bridge-sim';
 import { createDatabaseIfMissing, createPool, databaseUrl, migrateToLatest } from '@fleet/shared-db';
-import { appNodeArgs, buildAllBundles, fleetDir, repoRoot, spawnManaged } from '@fleet/tools-infra';
+import { buildAllBundles, fleetDir, type ManagedProcess } from '@fleet/tools-infra';
 import { VSYNC_TASK_QUEUE, type ReconciliationResult, type VsyncVerificationSummary } from '@fleet/vsync-contracts';
 import { readVsyncs, recalculateVsync, vsyncMigrations, type VsyncDatabase } from '@fleet/vsync-data-access';
 import { Client, Connection } from '@temporalio/client';
@@ -20,7 +20,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { machine, printRows, startBenchInfrastructure, writeResult } from './common';
+import { machine, printRows, spawnApp, startBenchInfrastructure, writeResult } from './common';
 import { historyStats } from './history-stats';
 import { copySyntheticEntries, generateEntriesInSql } from './vsync-seed';
 
@@ -65,26 +65,16 @@ async function main(): Promise<void> {
     await migrateToLatest(db, vsyncMigrations);
     return { url, pool, db };
   };
-  const workers: ReturnType<typeof spawnManaged>[] = [];
+  const workers: ManagedProcess[] = [];
   const startWorker = (name: string, url: string) => {
-    const worker = spawnManaged({
-      name,
-      command: process.execPath,
-      args: [...appNodeArgs(), path.join(repoRoot, 'apps/vsync-worker/src/main.ts')],
-      cwd: repoRoot,
-      env: {
-        ...process.env,
-        TEMPORAL_ADDRESS: infra.temporal.address,
-        TEMPORAL_NAMESPACE: infra.temporal.namespace,
-        DATABASE_URL: url,
-        VSYNC_WORKFLOW_BUNDLE: bundle,
-        DICT_PARTICIPANT: PARTICIPANT,
-        DICT_BRIDGE_ADDRESS: sim.grpcAddress,
-        METRICS_PORT: '0',
-        LOG_LEVEL: 'warn',
-      },
-      logFile: path.join(dir, 'logs', `${name}.log`),
-    });
+    const worker = spawnApp(name, 'vsync-worker', {
+      TEMPORAL_ADDRESS: infra.temporal.address,
+      TEMPORAL_NAMESPACE: infra.temporal.namespace,
+      DATABASE_URL: url,
+      VSYNC_WORKFLOW_BUNDLE: bundle,
+      DICT_PARTICIPANT: PARTICIPANT,
+      DICT_BRIDGE_ADDRESS: sim.grpcAddress,
+    }, path.join(dir, 'logs'));
     workers.push(worker);
     return worker;
   };

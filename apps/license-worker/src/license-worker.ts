@@ -4,15 +4,13 @@ import { licenseMigrations, type LicenseDatabase } from '@fleet/license-data-acc
 import { createDb, migrateToLatest } from '@fleet/shared-db';
 import { createOutbox, eventsMigrations, startWorkerRelay, type OutboxRelay } from '@fleet/shared-events';
 import type { Logger } from '@fleet/shared-observability';
-import { runWorker, workflowSource, type RunningWorker } from '@fleet/shared-temporal';
+import { releasingOnStop, runWorker, workflowSource, type StoppableWorker } from '@fleet/shared-temporal';
 import type { Registry } from 'prom-client';
 import type { LicenseWorkerConfig } from './config';
 
-export interface LicenseWorker extends RunningWorker {
+export interface LicenseWorker extends StoppableWorker {
   /** The outbox relay, when a broker is configured. */
   relay?: OutboxRelay;
-  /** Stops polling, lets in-flight work finish, then closes the database pool. */
-  stop(): Promise<void>;
 }
 
 /** Migrates the database, starts the outbox relay, and starts polling the license task queue. */
@@ -45,17 +43,9 @@ export async function startLicenseWorker(
     logger,
     tuning: { maxConcurrentActivityTaskExecutions: config.LICENSE_MAX_CONCURRENT_ACTIVITIES },
   });
-  const done = running.done.finally(async () => {
+  const stoppable = releasingOnStop(running, async () => {
     await relay?.stop();
     await db.destroy();
   });
-  return {
-    ...running,
-    relay,
-    done,
-    async stop() {
-      await running.shutdown();
-      await done;
-    },
-  };
+  return { ...stoppable, relay };
 }

@@ -2,16 +2,15 @@ import { createDictBridgeClient, tlsFromFiles, type RateLimit, type RatePolicy }
 import { createPool, migrateToLatest } from '@fleet/shared-db';
 import { createOutbox, eventsMigrations, startWorkerRelay, type OutboxRelay } from '@fleet/shared-events';
 import type { Logger } from '@fleet/shared-observability';
-import { runWorker, workflowSource, type RunningWorker } from '@fleet/shared-temporal';
+import { releasingOnStop, runWorker, workflowSource, type StoppableWorker } from '@fleet/shared-temporal';
 import { createVsyncActivities } from '@fleet/vsync-activities';
 import { VSYNC_EVENT_DOMAIN, VSYNC_TASK_QUEUE } from '@fleet/vsync-contracts';
 import { vsyncMigrations, type VsyncDatabase } from '@fleet/vsync-data-access';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { VsyncWorkerConfig } from './config';
 
-export interface VsyncWorker extends RunningWorker {
+export interface VsyncWorker extends StoppableWorker {
   relay?: OutboxRelay;
-  stop(): Promise<void>;
 }
 
 export interface VsyncWorkerOptions {
@@ -57,18 +56,10 @@ export async function startVsyncWorker(config: VsyncWorkerConfig, logger: Logger
     logger,
     tuning: { maxConcurrentActivityTaskExecutions: config.VSYNC_MAX_CONCURRENT_ACTIVITIES },
   });
-  const done = running.done.finally(async () => {
+  const stoppable = releasingOnStop(running, async () => {
     await relay?.stop();
     bridge.close();
     await db.destroy();
   });
-  return {
-    ...running,
-    relay,
-    done,
-    async stop() {
-      await running.shutdown();
-      await done;
-    },
-  };
+  return { ...stoppable, relay };
 }

@@ -47,3 +47,21 @@ export async function runWorker(options: RunWorkerOptions): Promise<RunningWorke
     },
   };
 }
+
+export interface StoppableWorker extends RunningWorker {
+  /** Stops polling, lets in-flight work finish, then releases what the worker used. */
+  stop(): Promise<void>;
+}
+
+/** A running worker whose `done` also releases what it used (a relay, a pool, a client). */
+export function releasingOnStop(running: RunningWorker, release: () => Promise<void>): StoppableWorker {
+  const done = running.done.finally(release);
+  return {
+    ...running,
+    done,
+    async stop() {
+      await running.shutdown();
+      await done;
+    },
+  };
+}
