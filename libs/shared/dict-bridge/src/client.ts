@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { DictBridgeService } from './gen/fleet/dict/bridge/v1/bridge_pb';
 import { grpcServiceDefinition } from './grpc-adapter';
 import { createBuckets, DICT_RATE_LIMITS, POLICY_OF, type BridgeOperation, type RateLimit, type RatePolicy } from './rate-limits';
-import type { TokenBucket } from './token-bucket';
+import type { TokenBucket } from '@fleet/shared-limits';
 
 type Methods = (typeof DictBridgeService)['method'];
 type Input<K extends BridgeOperation> = MessageInitShape<Methods[K]['input']>;

@@ -1,5 +1,5 @@
 import type { DictBridgeService } from './gen/fleet/dict/bridge/v1/bridge_pb';
-import { TokenBucket } from './token-bucket';
+import { TokenBucket } from '@fleet/shared-limits';
 
 export type BridgeOperation = keyof (typeof DictBridgeService)['method'];
 

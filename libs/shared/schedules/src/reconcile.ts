@@ -3,7 +3,7 @@ import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client, type Connec
 import { grpcCode } from '@fleet/shared-temporal';
 import { compileSchedule, declarationHash, declarationInNote, DECLARED_HASH_KEY, MANAGED_NOTE_PREFIX, OVERRIDE_NOTE_PREFIX, OWNER_MEMO_KEY, scheduleIdOf, type DesiredSchedule } from './compile';
 import type { ScheduleDeclaration } from './declarations';
-import { forEachLimited, tokenBucket } from './pool';
+import { forEachLimited, TokenBucket } from '@fleet/shared-limits';
 import { declaredSpecKey, observedSpecKey } from './spec-match';
 
 export type Action = 'create' | 'update' | 'delete' | 'pause' | 'unchanged' | 'conflict';
@@ -141,7 +141,8 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
   const timeoutMs = options.callTimeoutMs ?? 10_000;
   const verify = options.verify ?? 'listing';
   const keepOverrides = options.keepOverrides ?? false;
-  const bucket = tokenBucket(options.callsPerSecond ?? 500);
+  const perSecond = options.callsPerSecond ?? 500;
+  const bucket = new TokenBucket(perSecond, perSecond * 60);
   const calls: ReconcileResult['calls'] = { list: 0, describe: 0, create: 0, update: 0, delete: 0, pause: 0 };
   const call = <T>(kind: keyof ReconcileResult['calls'], fn: () => Promise<T>, deadlineMs = timeoutMs) =>
     retrying(attempts, async () => {

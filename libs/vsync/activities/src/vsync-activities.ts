@@ -34,7 +34,7 @@ import { sql, type Kysely } from 'kysely';
 import { Readable } from 'node:stream';
 import type { Pool } from 'pg';
 import { collectCidEvents } from './cid-events';
-import { mapLimited } from './map-limited';
+import { forEachLimited } from '@fleet/shared-limits';
 
 export interface VsyncActivityDeps {
   db: Kysely<VsyncDatabase>;
@@ -188,7 +188,7 @@ export function createVsyncActivities(deps: VsyncActivityDeps): VsyncActivities 
         const pending = await nextPendingDivergences(db, reconciliationId, batchSize);
         if (pending.length === 0) break;
         // DICT is the source of truth: a CID only in DICT is fetched to learn its entry.
-        const resolved: ResolvedDivergence[] = await mapLimited(pending, deps.lookupConcurrency ?? 16, async (d) => {
+        const resolved: ResolvedDivergence[] = await forEachLimited(pending, deps.lookupConcurrency ?? 16, Infinity, async (d) => {
           if (d.kind !== 'only_in_dict') return d;
           try {
             const found = await bridge.getEntryByCid({ cid: d.cid, requestingParticipant: participant });

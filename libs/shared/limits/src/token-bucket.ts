@@ -1,7 +1,7 @@
 /**
- * A token bucket as DICT defines its request limits: `capacity` tokens, refilled continuously at
- * `refillPerMinute`; a request takes one token and is refused when none is left.
- * Hand-written (30 lines): the npm rate limiters model windows or queues, not DICT's bucket.
+ * A token bucket: `capacity` tokens, refilled continuously at `refillPerMinute`; a call takes one
+ * token (`tryTake`, or `take` to wait for one). DICT's request limits are defined this way.
+ * Hand-written (40 lines): the npm rate limiters model windows or queues, or are ES-module-only.
  */
 export class TokenBucket {
   private tokens: number;
@@ -28,6 +28,11 @@ export class TokenBucket {
     if (this.tokens < 1) return false;
     this.tokens -= 1;
     return true;
+  }
+
+  /** Waits for a token and takes it. */
+  async take(): Promise<void> {
+    while (!this.tryTake()) await new Promise((resolve) => setTimeout(resolve, this.waitMs()));
   }
 
   /** Milliseconds until a token is there (0 when one is). */

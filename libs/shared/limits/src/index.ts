@@ -1,0 +1,2 @@
+export { TokenBucket } from './token-bucket';
+export { forEachLimited } from './for-each-limited';
