@@ -1,25 +1,8 @@
 import { envSchemas, parseEnv } from '@fleet/shared-config';
-import { DICT_RATE_LIMITS, type RatePolicy } from '@fleet/shared-dict-bridge';
+import { rateLimitsSchema } from '@fleet/shared-dict-bridge';
 import { z } from 'zod';
 import { faultsSchema } from './faults';
 
-const rateLimit = z.strictObject({ refillPerMinute: z.number().positive(), capacity: z.number().int().positive() });
-const rateLimits = z.partialRecord(z.enum(Object.keys(DICT_RATE_LIMITS) as [RatePolicy, ...RatePolicy[]]), rateLimit);
-
-/** A variable holding JSON checked against `schema`. */
-function json<T extends z.ZodType>(schema: T) {
-  return z
-    .string()
-    .transform((text, ctx) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'expected JSON' });
-        return z.NEVER;
-      }
-    })
-    .pipe(schema);
-}
 
 /** The simulator's configuration when it runs as its own process. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
@@ -36,9 +19,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       /** Where CID files go; a temporary directory by default. */
       DICT_SIM_FILE_DIR: z.string().min(1).optional(),
       /** JSON, e.g. {"CIDS_FILES_WRITE":{"refillPerMinute":60,"capacity":100}}; DICT's limits otherwise. */
-      DICT_SIM_RATE_LIMITS: json(rateLimits).optional(),
+      DICT_SIM_RATE_LIMITS: envSchemas.json(rateLimitsSchema).optional(),
       /** JSON faults in force from the start, e.g. {"unavailableRate":0.3,"latencyMs":50}. */
-      DICT_SIM_FAULTS: json(faultsSchema).optional(),
+      DICT_SIM_FAULTS: envSchemas.json(faultsSchema).optional(),
       LOG_LEVEL: envSchemas.logLevel,
     },
     env,

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { envSchemas, parseEnv } from '@fleet/shared-config';
+import { rateLimitsSchema } from '@fleet/shared-dict-bridge';
 import { z } from 'zod';
 
 /** The vsync worker's configuration, read from the environment. */
@@ -24,6 +25,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       DICT_BRIDGE_DEADLINE_MS: envSchemas.positiveInt(10_000),
       /** getEntryByCid calls in flight while applying corrections. */
       DICT_LOOKUP_CONCURRENCY: envSchemas.positiveInt(16),
+      /** This worker's share of DICT's limits, as JSON, when several workers share the participant's quota. */
+      DICT_RATE_LIMITS: envSchemas.json(rateLimitsSchema).optional(),
       PULSAR_WS_URL: z.string().regex(/^wss?:\/\/[^\s]+$/, 'expected ws://host:port').optional(),
       PULSAR_ADMIN_URL: envSchemas.url.optional(),
       EVENTS_TENANT: z.string().regex(/^[a-z0-9-]+$/, 'expected a tenant name').default('fleet'),

@@ -37,7 +37,7 @@ export async function startVsyncWorker(config: VsyncWorkerConfig, logger: Logger
     address: config.DICT_BRIDGE_ADDRESS,
     tls: tlsFiles.ca || tlsFiles.cert || tlsFiles.key ? tlsFromFiles(tlsFiles) : undefined,
     deadlineMs: config.DICT_BRIDGE_DEADLINE_MS,
-    rateLimits: options.rateLimits,
+    rateLimits: options.rateLimits ?? config.DICT_RATE_LIMITS,
   });
 
   const running = await runWorker({

@@ -43,3 +43,12 @@ describe('parseEnv', () => {
     expect(parseEnv({ MODE: z.enum(['a', 'b']) }, { MODE: 'b' }).MODE).toBe('b');
   });
 });
+
+describe('envSchemas.json', () => {
+  it('parses JSON and checks it, naming the variable when it is not JSON or not the expected shape', () => {
+    const schemas = { LIMITS: envSchemas.json(z.object({ n: z.number() })).optional() };
+    expect(parseEnv(schemas, { LIMITS: '{"n":2}' })).toEqual({ LIMITS: { n: 2 } });
+    expect(() => parseEnv(schemas, { LIMITS: '{n:2}' })).toThrow(/LIMITS.*expected JSON/);
+    expect(() => parseEnv(schemas, { LIMITS: '{"n":"two"}' })).toThrow(/LIMITS/);
+  });
+});

@@ -44,6 +44,19 @@ export const envSchemas = {
   hostPort,
   url: z.url({ message: 'expected a URL' }),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  /** A variable holding JSON, checked against `schema`. */
+  json: <T extends z.ZodType>(schema: T) =>
+    z
+      .string()
+      .transform((text, ctx) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'expected JSON' });
+          return z.NEVER;
+        }
+      })
+      .pipe(schema),
   /** The Temporal frontend and namespace every app connects to. */
   temporal: {
     TEMPORAL_ADDRESS: hostPort.default('127.0.0.1:7233'),

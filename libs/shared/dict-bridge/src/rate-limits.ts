@@ -1,5 +1,6 @@
 import type { DictBridgeService } from './gen/fleet/dict/bridge/v1/bridge_pb';
 import { TokenBucket } from '@fleet/shared-limits';
+import { z } from 'zod';
 
 export type BridgeOperation = keyof (typeof DictBridgeService)['method'];
 
@@ -23,6 +24,12 @@ export const DICT_RATE_LIMITS = {
 } satisfies Record<string, RateLimit>;
 
 export type RatePolicy = keyof typeof DICT_RATE_LIMITS;
+
+/** Overrides of DICT's limits as configuration gives them (JSON): `{"CIDS_FILES_READ":{"refillPerMinute":5,"capacity":25}}`. */
+export const rateLimitsSchema = z.partialRecord(
+  z.enum(Object.keys(DICT_RATE_LIMITS) as [RatePolicy, ...RatePolicy[]]),
+  z.strictObject({ refillPerMinute: z.number().positive(), capacity: z.number().int().positive() }),
+);
 
 /** Which policy's bucket each operation draws from (createEntry and deleteEntry share one). */
 export const POLICY_OF: Record<BridgeOperation, RatePolicy> = {
