@@ -7,8 +7,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('vsync-worker', config.LOG_LEVEL);
   installRuntime(logger, config.TEMPORAL_SDK_METRICS_BIND);
-  const metrics = await startMetricsServer(createMetricsRegistry('vsync-worker'), config.METRICS_PORT);
-  const worker = await startVsyncWorker(config, logger);
+  const registry = createMetricsRegistry('vsync-worker');
+  const metrics = await startMetricsServer(registry, config.METRICS_PORT);
+  const worker = await startVsyncWorker(config, logger, { registry });
   logger.info({ metricsPort: metrics.port }, 'vsync worker started');
   // SIGINT/SIGTERM make the SDK runtime shut the worker down gracefully; then we exit.
   await worker.done;

@@ -3,7 +3,8 @@ import { createPool, migrateToLatest } from '@fleet/shared-db';
 import { createOutbox, eventsMigrations, startWorkerRelay, type OutboxRelay } from '@fleet/shared-events';
 import type { Logger } from '@fleet/shared-observability';
 import { releasingOnStop, runWorker, workflowSource, type StoppableWorker } from '@fleet/shared-temporal';
-import { createVsyncActivities } from '@fleet/vsync-activities';
+import { createVsyncActivities, createVsyncMetrics } from '@fleet/vsync-activities';
+import type { Registry } from 'prom-client';
 import { VSYNC_EVENT_DOMAIN, VSYNC_TASK_QUEUE } from '@fleet/vsync-contracts';
 import { vsyncMigrations, type VsyncDatabase } from '@fleet/vsync-data-access';
 import { Kysely, PostgresDialect } from 'kysely';
@@ -17,6 +18,8 @@ export interface VsyncWorkerOptions {
   taskQueue?: string;
   /** Client-side DICT limits other than DICT's own (a quota shared between workers; tests). */
   rateLimits?: Partial<Record<RatePolicy, RateLimit>>;
+  /** Where the domain's counters go (the worker's /metrics). */
+  registry?: Registry;
 }
 
 /** Migrates the database, starts the outbox relay, and starts polling the vsync task queue. */
@@ -52,6 +55,7 @@ export async function startVsyncWorker(config: VsyncWorkerConfig, logger: Logger
       outbox: createOutbox('vsync-worker', config.EVENTS_TENANT),
       logger,
       lookupConcurrency: config.DICT_LOOKUP_CONCURRENCY,
+      metrics: options.registry && createVsyncMetrics(options.registry),
     }),
     logger,
     tuning: { maxConcurrentActivityTaskExecutions: config.VSYNC_MAX_CONCURRENT_ACTIVITIES },

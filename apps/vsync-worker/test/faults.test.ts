@@ -1,13 +1,15 @@
 import { reconciliationWorkflowId, type ReconciliationResult } from '@fleet/vsync-contracts';
 import { readVsyncs } from '@fleet/vsync-data-access';
+import { Registry } from 'prom-client';
 import { FAST, vsyncTestEnv, type VsyncTestEnv } from './harness';
 
 let env: VsyncTestEnv;
+const registry = new Registry();
 
 beforeAll(async () => {
   // DICT's buckets made small, so a reconciliation would overrun them without the client's own buckets.
   env = await vsyncTestEnv('vsync-faults', { seed: 7, rateLimits: { CIDS_ENTRIES_READ: { capacity: 20, refillPerMinute: 1200 }, CIDS_FILES_READ: { capacity: 5, refillPerMinute: 60 } } });
-  await env.startWorker({ rateLimits: { CIDS_ENTRIES_READ: { capacity: 20, refillPerMinute: 1200 }, CIDS_FILES_READ: { capacity: 5, refillPerMinute: 60 } } });
+  await env.startWorker({ registry, rateLimits: { CIDS_ENTRIES_READ: { capacity: 20, refillPerMinute: 1200 }, CIDS_FILES_READ: { capacity: 5, refillPerMinute: 60 } } });
 });
 afterAll(async () => env?.close());
 
@@ -31,4 +33,9 @@ it('completes a reconciliation while the bridge fails 30% of calls and adds late
   expect(sum(stats.refusedByRateLimit)).toBe(0);
   const [local] = await readVsyncs(env.db, ['EVP']);
   expect(local!.vsync).toBe(env.sim.vsync('EVP'));
+  // The worker's counters say the same.
+  const corrections = await registry.getSingleMetricAsString('vsync_corrections_total');
+  expect(corrections).toContain('vsync_corrections_total{key_type="EVP",action="added"} 60');
+  expect(corrections).toContain('vsync_corrections_total{key_type="EVP",action="removed"} 10');
+  expect(await registry.getSingleMetricAsString('vsync_reconciliations_total')).toContain('{key_type="EVP",outcome="completed"} 1');
 });

@@ -1,1 +1,2 @@
 export { createVsyncActivities, type VsyncActivityDeps } from './vsync-activities';
+export { createVsyncMetrics, type VsyncMetrics } from './metrics';

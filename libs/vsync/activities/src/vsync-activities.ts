@@ -35,6 +35,7 @@ import { Readable } from 'node:stream';
 import type { Pool } from 'pg';
 import { collectCidEvents } from './cid-events';
 import { forEachLimited } from '@fleet/shared-limits';
+import type { VsyncMetrics } from './metrics';
 
 export interface VsyncActivityDeps {
   db: Kysely<VsyncDatabase>;
@@ -47,6 +48,7 @@ export interface VsyncActivityDeps {
   logger: Logger;
   /** getEntryByCid calls in flight while applying corrections (the client's buckets still pace them). */
   lookupConcurrency?: number;
+  metrics?: VsyncMetrics;
 }
 
 /** Calls the bridge; its errors become activity failures that say whether a retry can help. */
@@ -78,7 +80,7 @@ function heartbeater() {
 }
 
 export function createVsyncActivities(deps: VsyncActivityDeps): VsyncActivities {
-  const { db, bridge, participant, outbox, logger } = deps;
+  const { db, bridge, participant, outbox, logger, metrics } = deps;
 
   const fileStatus = (file: { id: bigint; status: FileStatus; url: string; bytes: bigint; sha256: string } | undefined): CidFileStatus => {
     const status = file && FILE_STATUS[file.status];
@@ -107,6 +109,7 @@ export function createVsyncActivities(deps: VsyncActivityDeps): VsyncActivities 
         verifiedAt: new Date().toISOString(),
       } as const;
       await recordVerification(db, { ...verification, requestedBy });
+      metrics?.verifications.inc({ key_type: keyType, result });
       logger.info({ keyType, result, entries: local.entries }, 'VSync verified');
       return verification;
     },
@@ -155,6 +158,7 @@ export function createVsyncActivities(deps: VsyncActivityDeps): VsyncActivities 
 
     async stageCidFile({ reconciliationId, url, bytes, sha256 }) {
       const beat = heartbeater();
+      const timer = metrics?.cidFileStaging.startTimer();
       const response = await fetch(url, { signal: Context.current().cancellationSignal });
       if (!response.ok || !response.body) {
         const failure = `CID file download ${url}: HTTP ${response.status}`;
@@ -169,6 +173,7 @@ export function createVsyncActivities(deps: VsyncActivityDeps): VsyncActivities 
           onProgress: (done) => beat({ bytes: done, of: bytes }),
         });
         logger.info({ reconciliationId, cids: staged.cids, bytes }, 'CID file staged');
+        timer?.();
         return staged;
       } catch (err) {
         // A corrupted download is worth another attempt; the rolled-back staging holds nothing of it.
@@ -202,6 +207,7 @@ export function createVsyncActivities(deps: VsyncActivityDeps): VsyncActivities 
           }
         });
         const applied = await applyCorrectionBatch(db, reconciliationId, keyType, resolved);
+        for (const [action, n] of Object.entries(applied)) if (n > 0) metrics?.corrections.inc({ key_type: keyType, action }, n);
         for (const k of Object.keys(total) as (keyof AppliedCounts)[]) total[k] += applied[k];
         beat(total);
       }
@@ -240,6 +246,7 @@ export function createVsyncActivities(deps: VsyncActivityDeps): VsyncActivities 
       await db.transaction().execute(async (tx) => {
         const finished = await finishReconciliationLog(tx, result.reconciliationId, result.outcome, rest, timings ?? {});
         if (!finished) return;
+        metrics?.reconciliations.inc({ key_type: result.keyType, outcome: result.outcome });
         await outbox.append(tx, vsyncEvents.reconciliationCompleted, [
           {
             subject: result.reconciliationId,
