@@ -1,9 +1,9 @@
+import { LICENSE_WORKFLOWS_FILE, testGatewayConfig } from './gateway-config';
 import { createLogger } from '@fleet/shared-observability';
-import { createTestContext, repoRoot, waitFor, type TestContext } from '@fleet/tools-infra/testing';
+import { createTestContext, waitFor, type TestContext } from '@fleet/tools-infra/testing';
 import type { Client } from '@temporalio/client';
 import express from 'express';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { Registry } from 'prom-client';
 import { SCOPES } from '../src/auth';
 import { scheduleRoutes } from '../src/routes/schedules';
@@ -14,7 +14,7 @@ import { startGateway, type RunningGateway } from '../src/gateway';
 
 const logger = createLogger('gateway', 'silent');
 // The license worker's declarations only: other apps' workflows.yaml come and go with their own work.
-const licenseFile = path.join(repoRoot, 'apps/license-worker/workflows.yaml');
+const licenseFile = LICENSE_WORKFLOWS_FILE;
 const SECRET = 'a-test-secret-of-32-characters!!';
 const READ = 'r-key-123';
 const WRITE = 'w-key-456';
@@ -25,12 +25,7 @@ let base: string;
 beforeAll(async () => {
   ctx = await createTestContext('schedules-api');
   gateway = await startGateway(
-    loadConfig({
-      TEMPORAL_ADDRESS: ctx.temporal.address,
-      TEMPORAL_NAMESPACE: ctx.temporal.namespace,
-      GATEWAY_PORT: '0',
-      SCHEDULE_RECONCILE_INTERVAL_MS: '0',
-      SCHEDULE_FILES: licenseFile,
+    testGatewayConfig(ctx, {
       GATEWAY_API_KEYS: `reader=${READ}:workflow.schedule:read,writer=${WRITE}:workflow.schedule:read workflow.schedule:write`,
       GATEWAY_JWT_SECRET: SECRET,
     }),
@@ -187,12 +182,7 @@ describe('writing', () => {
 describe('rate limit', () => {
   it('answers 429 past the limit per client, with standard headers', async () => {
     const limited = await startGateway(
-      loadConfig({
-        TEMPORAL_ADDRESS: ctx.temporal.address,
-        TEMPORAL_NAMESPACE: ctx.temporal.namespace,
-        GATEWAY_PORT: '0',
-        SCHEDULE_RECONCILE_INTERVAL_MS: '0',
-      SCHEDULE_FILES: licenseFile,
+      testGatewayConfig(ctx, {
         GATEWAY_API_KEYS: `a=key-a-123:workflow.schedule:read,b=key-b-123:workflow.schedule:read`,
         GATEWAY_RATE_LIMIT_PER_MINUTE: '3',
       }),

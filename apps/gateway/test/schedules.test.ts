@@ -1,3 +1,4 @@
+import { LICENSE_WORKFLOWS_FILE, testGatewayConfig } from './gateway-config';
 import { createLogger } from '@fleet/shared-observability';
 import { DeclarationError, scheduleIdOf } from '@fleet/shared-schedules';
 import { resolveTemporalCli } from '@fleet/tools-infra/temporal-cli';
@@ -9,13 +10,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../src/config';
 import { startGateway, type RunningGateway } from '../src/gateway';
 
 const logger = createLogger('gateway', 'silent');
 const expiryCheck = scheduleIdOf('license-worker', 'daily-license-expiry-check');
 // The license worker's declarations only: other apps' workflows.yaml come and go with their own work.
-const licenseFile = path.join(repoRoot, 'apps/license-worker/workflows.yaml');
+const licenseFile = LICENSE_WORKFLOWS_FILE;
 let ctx: TestContext;
 let worker: ManagedProcess;
 
@@ -28,8 +28,7 @@ afterAll(async () => {
   await ctx.close();
 });
 
-const gatewayConfig = (extra: Record<string, string> = {}) =>
-  loadConfig({ TEMPORAL_ADDRESS: ctx.temporal.address, TEMPORAL_NAMESPACE: ctx.temporal.namespace, GATEWAY_PORT: '0', SCHEDULE_RECONCILE_INTERVAL_MS: '0', SCHEDULE_FILES: licenseFile, ...extra });
+const gatewayConfig = (extra: Record<string, string> = {}) => testGatewayConfig(ctx, extra);
 
 async function readyGateway(extra: Record<string, string> = {}): Promise<RunningGateway> {
   const gateway = await startGateway(gatewayConfig(extra), logger);
@@ -130,7 +129,7 @@ describe('the license schedules declared in apps/license-worker/workflows.yaml',
 describe('Temporal down at gateway start', () => {
   it('the gateway serves, reports retrying with the last error, and converges once Temporal is up', async () => {
     const port = await freePort();
-    const gateway = await startGateway(loadConfig({ TEMPORAL_ADDRESS: `127.0.0.1:${port}`, GATEWAY_PORT: '0', SCHEDULE_RECONCILE_INTERVAL_MS: '0', SCHEDULE_FILES: licenseFile }), logger);
+    const gateway = await startGateway(testGatewayConfig({ temporal: { address: `127.0.0.1:${port}` } }), logger);
     let temporal: Awaited<ReturnType<typeof startTemporalDevServer>> | undefined;
     try {
       await waitFor('retrying', () => gateway.reconciler.state === 'retrying', 30_000);

@@ -1,11 +1,10 @@
+import { testGatewayConfig } from './gateway-config';
 import { createLogger } from '@fleet/shared-observability';
-import { createTestContext, freePort, repoRoot, waitFor, type TestContext } from '@fleet/tools-infra/testing';
+import { createTestContext, freePort, waitFor, type TestContext } from '@fleet/tools-infra/testing';
 import { VSYNC_TASK_QUEUE, reconciliationWorkflowId, type KeyType, type VsyncActivities } from '@fleet/vsync-contracts';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import jwt from 'jsonwebtoken';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadConfig } from '../src/config';
 import { startGateway, type RunningGateway } from '../src/gateway';
 
 // The SDK's own error lines only.
@@ -90,12 +89,7 @@ beforeAll(async () => {
   });
   running = worker.run();
   gateway = await startGateway(
-    loadConfig({
-      TEMPORAL_ADDRESS: ctx.temporal.address,
-      TEMPORAL_NAMESPACE: ctx.temporal.namespace,
-      GATEWAY_PORT: '0',
-      SCHEDULE_RECONCILE_INTERVAL_MS: '0',
-      SCHEDULE_FILES: path.join(repoRoot, 'apps/license-worker/workflows.yaml'),
+    testGatewayConfig(ctx, {
       GATEWAY_API_KEYS: `reader=${READ}:vsync:read,writer=${WRITE}:vsync:read vsync:write,scheduler=${SCHEDULES_ONLY}:workflow.schedule:read workflow.schedule:write`,
       GATEWAY_JWT_SECRET: SECRET,
     }),
@@ -339,12 +333,8 @@ describe('authentication and scopes', () => {
 describe('Temporal unreachable', () => {
   it('answers 503 problem+json, quickly', async () => {
     const offline = await startGateway(
-      loadConfig({
-        TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
-        GATEWAY_PORT: '0',
+      testGatewayConfig({ temporal: { address: `127.0.0.1:${await freePort()}` } }, {
         TEMPORAL_RPC_TIMEOUT_MS: '1500',
-        SCHEDULE_RECONCILE_INTERVAL_MS: '0',
-        SCHEDULE_FILES: path.join(repoRoot, 'apps/license-worker/workflows.yaml'),
         GATEWAY_API_KEYS: `writer=${WRITE}:vsync:read vsync:write`,
       }),
       logger,

@@ -26,14 +26,14 @@ export async function applyCorrectionBatch(
       WHERE reconciliation_id = ${reconciliationId} AND cid IN (SELECT decode(c, 'hex') FROM unnest(${batch.map((d) => d.cid)}::text[]) AS t(c)) AND applied_at IS NULL
       FOR UPDATE`.execute(tx);
     const open = new Set(pending.map((r) => r.cid));
-    const todo = batch.filter((d) => open.has(d.cid));
+    const toApply = batch.filter((d) => open.has(d.cid));
     const counts: AppliedCounts = { added: 0, updated: 0, removed: 0, vanished: 0 };
-    if (todo.length === 0) return counts;
+    if (toApply.length === 0) return counts;
 
-    const upserts = todo.flatMap((d) => (d.kind === 'only_in_dict' && d.entry ? [d.entry] : []));
+    const upserts = toApply.flatMap((d) => (d.kind === 'only_in_dict' && d.entry ? [d.entry] : []));
     // The old CID of an entry whose attributes DICT changed is replaced by the upsert, not removed.
     const upserted = new Set(upserts.map((e) => e.key));
-    const removals = todo.flatMap((d) => (d.kind === 'only_local' && d.key !== null && !upserted.has(d.key) ? [{ key: d.key, cid: d.cid }] : []));
+    const removals = toApply.flatMap((d) => (d.kind === 'only_local' && d.key !== null && !upserted.has(d.key) ? [{ key: d.key, cid: d.cid }] : []));
     const outcome = await changeEntries(tx, keyType, {
       upserts,
       removals,
@@ -48,11 +48,11 @@ export async function applyCorrectionBatch(
       }
       return removed.has(d.key ?? '') ? 'removed' : 'none';
     };
-    const actions = todo.map(actionOf);
+    const actions = toApply.map(actionOf);
     for (const a of actions) if (a in counts) counts[a as keyof AppliedCounts] += 1;
 
-    const cids = todo.map((d) => d.cid);
-    const keys = todo.map((d) => d.entry?.key ?? d.key);
+    const cids = toApply.map((d) => d.cid);
+    const keys = toApply.map((d) => d.entry?.key ?? d.key);
     await sql`
       UPDATE vsync_divergences d SET applied_at = now(), outcome = t.action
       FROM unnest(${cids}::text[], ${actions}::text[]) AS t(cid, action)
