@@ -2,7 +2,7 @@ import './quiet-runtime';
 import { createLogger } from '@fleet/shared-observability';
 import { createDb, migrateToLatest } from '@fleet/shared-db';
 import { licenseMigrations, type LicenseDatabase } from '@fleet/license-data-access';
-import { createTestContext, type TestContext } from '@fleet/tools-infra/testing';
+import { createTestContext, workerTestEnv, type TestContext } from '@fleet/tools-infra/testing';
 import type { Kysely } from 'kysely';
 import { loadConfig, type LicenseWorkerConfig } from '../src/config';
 import { startLicenseWorker, type LicenseWorker } from '../src/license-worker';
@@ -23,15 +23,8 @@ export async function licenseTestEnv(name: string): Promise<LicenseTestEnv> {
   const db = createDb<LicenseDatabase>(ctx.databaseUrl);
   await migrateToLatest(db, licenseMigrations);
   const workerEnv = {
-    TEMPORAL_ADDRESS: ctx.temporal.address,
-    TEMPORAL_NAMESPACE: ctx.temporal.namespace,
-    DATABASE_URL: ctx.databaseUrl,
+    ...workerTestEnv(ctx),
     LICENSE_WORKFLOW_BUNDLE: ctx.licenseBundle,
-    PULSAR_WS_URL: ctx.pulsar.wsUrl,
-    PULSAR_ADMIN_URL: ctx.pulsar.adminUrl,
-    EVENTS_TENANT: ctx.pulsar.tenant,
-    METRICS_PORT: '0',
-    LOG_LEVEL: 'warn',
   };
   const config = loadConfig(workerEnv);
   const logger = createLogger('license-worker', 'fatal');

@@ -4,7 +4,7 @@ import { createDb, migrateToLatest } from '@fleet/shared-db';
 import { syntheticEntry } from '@fleet/shared-dict-bridge/testing';
 import { eventsMigrations } from '@fleet/shared-events';
 import { createLogger } from '@fleet/shared-observability';
-import { appNodeArgs, createTestContext, repoRoot, spawnManaged, testEnv, type ManagedProcess, type TestContext } from '@fleet/tools-infra/testing';
+import { appNodeArgs, createTestContext, repoRoot, spawnManaged, testEnv, workerTestEnv, type ManagedProcess, type TestContext } from '@fleet/tools-infra/testing';
 import { VSYNC_TASK_QUEUE, type KeyType, type ReconciliationOptions, type ReconciliationResult, type VsyncVerificationSummary } from '@fleet/vsync-contracts';
 import { changeEntries, vsyncMigrations, type VsyncDatabase } from '@fleet/vsync-data-access';
 import type { Kysely } from 'kysely';
@@ -41,17 +41,10 @@ export async function vsyncTestEnv(name: string, simOptions: Parameters<typeof s
   await migrateToLatest(db, eventsMigrations);
   const sim = await startDictBridgeSim({ participant: PARTICIPANT, fileProcessingDelayMs: 200, ...simOptions });
   const workerEnv = {
-    TEMPORAL_ADDRESS: ctx.temporal.address,
-    TEMPORAL_NAMESPACE: ctx.temporal.namespace,
-    DATABASE_URL: ctx.databaseUrl,
+    ...workerTestEnv(ctx),
     VSYNC_WORKFLOW_BUNDLE: ctx.vsyncBundle,
     DICT_PARTICIPANT: PARTICIPANT,
     DICT_BRIDGE_ADDRESS: sim.grpcAddress,
-    PULSAR_WS_URL: ctx.pulsar.wsUrl,
-    PULSAR_ADMIN_URL: ctx.pulsar.adminUrl,
-    EVENTS_TENANT: ctx.pulsar.tenant,
-    METRICS_PORT: '0',
-    LOG_LEVEL: 'warn',
   };
   const config = loadConfig(workerEnv);
   const logger = createLogger('vsync-worker', 'fatal');

@@ -49,3 +49,17 @@ export async function createTestContext(name: string): Promise<TestContext> {
     },
   };
 }
+
+/** The environment every worker app needs in a test: this test's namespace, database and Pulsar tenant. */
+export function workerTestEnv(ctx: TestContext): Record<string, string> {
+  return {
+    TEMPORAL_ADDRESS: ctx.temporal.address,
+    TEMPORAL_NAMESPACE: ctx.temporal.namespace,
+    DATABASE_URL: ctx.databaseUrl,
+    PULSAR_WS_URL: ctx.pulsar.wsUrl,
+    PULSAR_ADMIN_URL: ctx.pulsar.adminUrl,
+    EVENTS_TENANT: ctx.pulsar.tenant,
+    METRICS_PORT: '0',
+    LOG_LEVEL: 'warn',
+  };
+}

@@ -1,4 +1,4 @@
-export { createTestContext, type TestContext } from './context';
+export { createTestContext, workerTestEnv, type TestContext } from './context';
 export { testEnv, TEST_ENV } from './env';
 export { waitFor } from './wait';
 export { spawnManaged, appNodeArgs, tsxLoaderArgs, type ManagedProcess } from '../managed-process';
