@@ -17,7 +17,7 @@ import {
   type ScheduleDeclaration,
   type Verify,
 } from '@fleet/shared-schedules';
-import { licenseWorkflowInputSchemas } from '@fleet/license-contracts/schemas';
+import { licenseDomain } from '@fleet/license-contracts';
 import { appNodeArgs, fleetDir, freePort, repoRoot, spawnManaged, waitForPort } from '@fleet/tools-infra';
 import { startTemporalDevServer } from '@fleet/tools-infra/temporal-dev-server';
 import { Client, Connection } from '@temporalio/client';
@@ -94,8 +94,8 @@ async function main(): Promise<void> {
   const fleet = new Client({ connection, namespace: 'fleet' });
   const baseline = new Client({ connection, namespace: 'baseline' });
   try {
-    const v1 = parseDeclarations([{ file: 'bench.yaml', text: yamlFor('bench', N, () => 2) }], licenseWorkflowInputSchemas);
-    const v2 = parseDeclarations([{ file: 'bench.yaml', text: yamlFor('bench', N, (i) => (i % 10 === 0 ? 3 : 2)) }], licenseWorkflowInputSchemas);
+    const v1 = parseDeclarations([{ file: 'bench.yaml', text: yamlFor('bench', N, () => 2) }], licenseDomain.inputSchemas);
+    const v2 = parseDeclarations([{ file: 'bench.yaml', text: yamlFor('bench', N, (i) => (i % 10 === 0 ? 3 : 2)) }], licenseDomain.inputSchemas);
     const run = (declarations: ScheduleDeclaration[], verify: Verify = 'listing') => reconcile({ client: fleet, declarations, projects: ['bench'], verify });
     const calls = (r: ReconcileResult) => Object.entries(r.calls).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ');
 

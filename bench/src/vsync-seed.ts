@@ -1,5 +1,5 @@
-import { computeCid, KEY_TYPES, type DictKeyType } from '@fleet/shared-dict-bridge';
-import { syntheticEntry } from '@fleet/shared-dict-bridge/testing';
+import { computeCid, KEY_TYPES, type DictKeyType } from '@fleet/vsync-dict-bridge';
+import { syntheticEntry } from '@fleet/vsync-dict-bridge/testing';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Pool } from 'pg';

@@ -136,7 +136,7 @@ async function main(): Promise<void> {
     const injected = sim.inject({ keyType: 'EVP', missingLocally: Math.round(divergent / 3), missingInDict: Math.round(divergent / 3), attributeDrift: divergent - 2 * Math.round(divergent / 3), logEvents: false });
     const worker = startWorker('reconcile', big.url);
     t = Date.now();
-    const handle = await client.workflow.start('reconciliationWorkflow', {
+    const handle = await client.workflow.start('vsyncReconciliationWorkflow', {
       taskQueue: VSYNC_TASK_QUEUE,
       workflowId: `bench-reconciliation-${Date.now()}`,
       args: [{ keyType: 'EVP', day: '2026-11-22', options: { filePollIntervalSeconds: 1, approvalThreshold: 10 * divergent, applyBatchSize: 1000, maxEventPages: 0 } }],

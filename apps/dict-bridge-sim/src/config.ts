@@ -1,5 +1,5 @@
 import { envSchemas, parseEnv } from '@fleet/shared-config';
-import { rateLimitsSchema } from '@fleet/shared-dict-bridge';
+import { rateLimitsSchema } from '@fleet/vsync-dict-bridge';
 import { z } from 'zod';
 import { faultsSchema } from './faults';
 

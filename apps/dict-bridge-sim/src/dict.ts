@@ -1,4 +1,4 @@
-import { KEY_TYPES, type DictKeyType } from '@fleet/shared-dict-bridge';
+import { KEY_TYPES, type DictKeyType } from '@fleet/vsync-dict-bridge';
 import { KeyTypeStore } from './store/key-type-store';
 
 /** DICT as one participant sees it: a store per key type. */

@@ -1,4 +1,4 @@
-import { POLICY_OF, type BridgeOperation } from '@fleet/shared-dict-bridge';
+import { POLICY_OF, type BridgeOperation } from '@fleet/vsync-dict-bridge';
 import { z } from 'zod';
 
 export const BRIDGE_OPERATIONS = Object.keys(POLICY_OF) as BridgeOperation[];

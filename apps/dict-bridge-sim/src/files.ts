@@ -5,7 +5,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { FileStatus, type DictKeyType } from '@fleet/shared-dict-bridge';
+import { FileStatus, type DictKeyType } from '@fleet/vsync-dict-bridge';
 import type { Logger } from '@fleet/shared-observability';
 import type { FaultState } from './faults';
 import { shuffle } from './random';

@@ -20,7 +20,7 @@ import {
   type KeyType,
   type RatePolicy,
   type TokenBucket,
-} from '@fleet/shared-dict-bridge';
+} from '@fleet/vsync-dict-bridge';
 import type { Logger } from '@fleet/shared-observability';
 import { status, type handleUnaryCall, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Dict } from './dict';

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createInterface } from 'node:readline';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { FileStatus, KEY_TYPES, type DictKeyType } from '@fleet/shared-dict-bridge';
+import { FileStatus, KEY_TYPES, type DictKeyType } from '@fleet/vsync-dict-bridge';
 import type { Logger } from '@fleet/shared-observability';
 import { z } from 'zod';
 import type { FaultState } from './faults';

@@ -1,5 +1,5 @@
-import type { DictKeyType } from '@fleet/shared-dict-bridge';
-import { syntheticEntry } from '@fleet/shared-dict-bridge/testing';
+import type { DictKeyType } from '@fleet/vsync-dict-bridge';
+import { syntheticEntry } from '@fleet/vsync-dict-bridge/testing';
 import { shuffle } from './random';
 import type { KeyTypeStore, SimEntry } from './store/key-type-store';
 

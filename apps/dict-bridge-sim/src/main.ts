@@ -1,4 +1,4 @@
-import { KEY_TYPES } from '@fleet/shared-dict-bridge';
+import { KEY_TYPES } from '@fleet/vsync-dict-bridge';
 import { createLogger } from '@fleet/shared-observability';
 import { loadConfig } from './config';
 import { startDictBridgeSim } from './sim';

@@ -1,4 +1,4 @@
-import type { BridgeOperation } from '@fleet/shared-dict-bridge';
+import type { BridgeOperation } from '@fleet/vsync-dict-bridge';
 import { BRIDGE_OPERATIONS } from './faults';
 
 export interface SimStats {

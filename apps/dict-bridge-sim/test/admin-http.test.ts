@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { computeCid, KeyType, SyncVerificationResult, vsyncOf } from '@fleet/shared-dict-bridge';
-import { syntheticEntry } from '@fleet/shared-dict-bridge/testing';
+import { computeCid, KeyType, SyncVerificationResult, vsyncOf } from '@fleet/vsync-dict-bridge';
+import { syntheticEntry } from '@fleet/vsync-dict-bridge/testing';
 import { startDictBridgeSim, type DictBridgeSim } from '../src';
 import { bridgeClient } from './client';
 

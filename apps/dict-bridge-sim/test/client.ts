@@ -1,6 +1,6 @@
 import { create, type MessageInitShape, type MessageShape } from '@bufbuild/protobuf';
-import { accountTypeOf, DictBridgeService, grpcServiceDefinition, keyTypeOf, personTypeOf, type BridgeOperation } from '@fleet/shared-dict-bridge';
-import type { SyntheticEntry } from '@fleet/shared-dict-bridge/testing';
+import { accountTypeOf, DictBridgeService, grpcServiceDefinition, keyTypeOf, personTypeOf, type BridgeOperation } from '@fleet/vsync-dict-bridge';
+import type { SyntheticEntry } from '@fleet/vsync-dict-bridge/testing';
 import { Client, credentials, type ChannelCredentials, type ChannelOptions, type ServiceError } from '@grpc/grpc-js';
 
 type Method<Op extends BridgeOperation> = (typeof DictBridgeService)['method'][Op];

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { attributesOfEntry, computeCid, EntryOperationReason, PersonType } from '@fleet/shared-dict-bridge';
-import { syntheticEntry } from '@fleet/shared-dict-bridge/testing';
+import { attributesOfEntry, computeCid, EntryOperationReason, PersonType } from '@fleet/vsync-dict-bridge';
+import { syntheticEntry } from '@fleet/vsync-dict-bridge/testing';
 import { status } from '@grpc/grpc-js';
 import { startDictBridgeSim, type DictBridgeSim } from '../src';
 import { bridgeClient, entryMessage, grpcError, type TestClient } from './client';

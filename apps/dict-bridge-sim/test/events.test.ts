@@ -1,6 +1,6 @@
 import { timestampFromMs, timestampMs, type Timestamp } from '@bufbuild/protobuf/wkt';
-import { CidSetEventType, EntryOperationReason, KeyType, vsyncOf } from '@fleet/shared-dict-bridge';
-import { syntheticEntry } from '@fleet/shared-dict-bridge/testing';
+import { CidSetEventType, EntryOperationReason, KeyType, vsyncOf } from '@fleet/vsync-dict-bridge';
+import { syntheticEntry } from '@fleet/vsync-dict-bridge/testing';
 import { status } from '@grpc/grpc-js';
 import { startDictBridgeSim, type DictBridgeSim } from '../src';
 import { bridgeClient, entryMessage, grpcError, type Response, type TestClient } from './client';

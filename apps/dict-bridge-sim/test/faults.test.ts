@@ -1,6 +1,6 @@
 import { timestampFromMs } from '@bufbuild/protobuf/wkt';
-import { CidSetEventType, computeCid, EMPTY_VSYNC, EntryOperationReason, KeyType, SyncVerificationResult, vsyncOf } from '@fleet/shared-dict-bridge';
-import { syntheticEntry } from '@fleet/shared-dict-bridge/testing';
+import { CidSetEventType, computeCid, EMPTY_VSYNC, EntryOperationReason, KeyType, SyncVerificationResult, vsyncOf } from '@fleet/vsync-dict-bridge';
+import { syntheticEntry } from '@fleet/vsync-dict-bridge/testing';
 import { status } from '@grpc/grpc-js';
 import { driftedAttributes, startDictBridgeSim, type DictBridgeSim, type DictBridgeSimOptions } from '../src';
 import { bridgeClient, entryMessage, grpcError, type TestClient } from './client';

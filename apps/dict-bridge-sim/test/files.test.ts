@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { FileStatus, KeyType } from '@fleet/shared-dict-bridge';
-import { syntheticEntry } from '@fleet/shared-dict-bridge/testing';
+import { FileStatus, KeyType } from '@fleet/vsync-dict-bridge';
+import { syntheticEntry } from '@fleet/vsync-dict-bridge/testing';
 import { status } from '@grpc/grpc-js';
 import { CID_LINE_BYTES, startDictBridgeSim, type DictBridgeSim } from '../src';
 import { bridgeClient, grpcError, waitUntil, type Response, type TestClient } from './client';

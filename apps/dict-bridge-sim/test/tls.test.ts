@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { EMPTY_VSYNC, KeyType, SyncVerificationResult } from '@fleet/shared-dict-bridge';
+import { EMPTY_VSYNC, KeyType, SyncVerificationResult } from '@fleet/vsync-dict-bridge';
 import { credentials, status } from '@grpc/grpc-js';
 import { startDictBridgeSim, type DictBridgeSim } from '../src';
 import { bridgeClient, grpcError } from './client';

@@ -1,5 +1,5 @@
-import { computeCid, EMPTY_VSYNC, KeyType, SyncVerificationResult, vsyncOf } from '@fleet/shared-dict-bridge';
-import { syntheticEntry } from '@fleet/shared-dict-bridge/testing';
+import { computeCid, EMPTY_VSYNC, KeyType, SyncVerificationResult, vsyncOf } from '@fleet/vsync-dict-bridge';
+import { syntheticEntry } from '@fleet/vsync-dict-bridge/testing';
 import { status } from '@grpc/grpc-js';
 import { startDictBridgeSim, type DictBridgeSim } from '../src';
 import { bridgeClient, grpcError, type TestClient } from './client';

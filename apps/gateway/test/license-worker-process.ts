@@ -13,7 +13,7 @@ export function startLicenseWorkerProcess(ctx: TestContext, name: string): Manag
       TEMPORAL_ADDRESS: ctx.temporal.address,
       TEMPORAL_NAMESPACE: ctx.temporal.namespace,
       DATABASE_URL: ctx.databaseUrl,
-      LICENSE_WORKFLOW_BUNDLE: ctx.licenseBundle,
+      WORKFLOW_BUNDLE: ctx.bundle('license-worker'),
       METRICS_PORT: '0',
     },
     logFile: path.join(testEnv('dir'), 'logs', `${name}-license-worker.log`),

@@ -84,7 +84,7 @@ beforeAll(async () => {
     connection,
     namespace: ctx.temporal.namespace,
     taskQueue: VSYNC_TASK_QUEUE,
-    workflowBundle: { codePath: ctx.vsyncBundle },
+    workflowBundle: { codePath: ctx.bundle('vsync-worker') },
     activities,
   });
   running = worker.run();
@@ -258,7 +258,7 @@ describe('unknown workflows', () => {
     const { workflowId } = await startVerification('2026-04-03');
     const wrongType = await call('POST', `/vsync/reconciliations/${workflowId}/approve`, WRITE, { by: 'ops' });
     expect(wrongType.status).toBe(404);
-    expect((await json(wrongType)).detail).toMatch(/is a vsyncVerificationWorkflow, not a reconciliationWorkflow/);
+    expect((await json(wrongType)).detail).toMatch(/is a vsyncVerificationWorkflow, not a vsyncReconciliationWorkflow/);
   });
 });
 

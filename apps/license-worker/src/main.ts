@@ -1,23 +1,5 @@
-import { createLogger, createMetricsRegistry, startMetricsServer } from '@fleet/shared-observability';
-import { installRuntime } from '@fleet/shared-temporal';
+import { runWorkerMain } from '@fleet/shared-worker';
 import { loadConfig } from './config';
-import { startLicenseWorker } from './license-worker';
+import { startLicenseWorker } from './worker';
 
-async function main(): Promise<void> {
-  const config = loadConfig();
-  const logger = createLogger('license-worker', config.LOG_LEVEL);
-  installRuntime(logger, config.TEMPORAL_SDK_METRICS_BIND);
-  const registry = createMetricsRegistry('license-worker');
-  const metrics = await startMetricsServer(registry, config.METRICS_PORT);
-  const worker = await startLicenseWorker(config, logger, registry);
-  logger.info({ metricsPort: metrics.port }, 'license worker started');
-  // SIGINT/SIGTERM make the SDK runtime shut the worker down gracefully; then we exit.
-  await worker.done;
-  await metrics.close();
-  logger.info('license worker stopped');
-}
-
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+runWorkerMain('license-worker', loadConfig, (config, logger, registry) => startLicenseWorker(config, logger, { registry }));

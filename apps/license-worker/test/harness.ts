@@ -5,7 +5,8 @@ import { licenseMigrations, type LicenseDatabase } from '@fleet/license-data-acc
 import { createTestContext, workerTestEnv, type TestContext } from '@fleet/tools-infra/testing';
 import type { Kysely } from 'kysely';
 import { loadConfig, type LicenseWorkerConfig } from '../src/config';
-import { startLicenseWorker, type LicenseWorker } from '../src/license-worker';
+import type { DomainWorker as LicenseWorker } from '@fleet/shared-worker';
+import { startLicenseWorker } from '../src/worker';
 
 export interface LicenseTestEnv {
   ctx: TestContext;
@@ -24,7 +25,7 @@ export async function licenseTestEnv(name: string): Promise<LicenseTestEnv> {
   await migrateToLatest(db, licenseMigrations);
   const workerEnv = {
     ...workerTestEnv(ctx),
-    LICENSE_WORKFLOW_BUNDLE: ctx.licenseBundle,
+    WORKFLOW_BUNDLE: ctx.bundle('license-worker'),
   };
   const config = loadConfig(workerEnv);
   const logger = createLogger('license-worker', 'fatal');

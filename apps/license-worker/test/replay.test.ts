@@ -1,4 +1,4 @@
-import { recordedHistories, replayHistory, testEnv } from '@fleet/tools-infra/testing';
+import { recordedHistories, replayHistory, testBundle } from '@fleet/tools-infra/testing';
 import { HISTORIES_DIR } from './histories';
 import './quiet-runtime';
 
@@ -10,6 +10,6 @@ describe('replay of recorded license workflow histories', () => {
   });
 
   it.each(histories.map((h) => [h.file, h] as const))('%s replays without a determinism error', async (file, h) => {
-    await replayHistory(testEnv('licenseBundle'), file, h.history);
+    await replayHistory(testBundle('license-worker'), file, h.history);
   });
 });

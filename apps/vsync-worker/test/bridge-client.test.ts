@@ -2,7 +2,7 @@
 import { startDictBridgeSim, type DictBridgeSim } from '@fleet/dict-bridge-sim';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { ApplicationFailure } from '@temporalio/common';
-import { createDictBridgeClient, KeyType, toActivityFailure, type DictBridgeClient } from '@fleet/shared-dict-bridge';
+import { createDictBridgeClient, KeyType, toActivityFailure, type DictBridgeClient } from '@fleet/vsync-dict-bridge';
 
 const PARTICIPANT = '12345678';
 let sim: DictBridgeSim;

@@ -1,6 +1,6 @@
 // The bridge client's TLS configuration (PEM files, as the worker reads them) against the simulator requiring mutual TLS.
 import { startDictBridgeSim, type DictBridgeSim } from '@fleet/dict-bridge-sim';
-import { createDictBridgeClient, EMPTY_VSYNC, KeyType, SyncVerificationResult, tlsFromFiles } from '@fleet/shared-dict-bridge';
+import { createDictBridgeClient, EMPTY_VSYNC, KeyType, SyncVerificationResult, tlsFromFiles } from '@fleet/vsync-dict-bridge';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

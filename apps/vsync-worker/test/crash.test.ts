@@ -18,7 +18,7 @@ it('a worker killed while applying corrections: after a restart none is applied 
   env.sim.setFaults({ perOperation: { getEntryByCid: { latencyMs: 15 } } });
 
   const first = env.startWorkerProcess('crash-1');
-  const handle = await env.ctx.client.workflow.start('reconciliationWorkflow', {
+  const handle = await env.ctx.client.workflow.start('vsyncReconciliationWorkflow', {
     taskQueue: VSYNC_TASK_QUEUE,
     workflowId: 'crash-reconciliation',
     args: [{ keyType: 'CPF', day: '2026-11-22', options: { ...FAST, approvalThreshold: 10_000, applyBatchSize: 50 } }],

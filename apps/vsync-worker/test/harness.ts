@@ -1,7 +1,7 @@
 import './quiet-runtime';
 import { startDictBridgeSim, type DictBridgeSim } from '@fleet/dict-bridge-sim';
 import { createDb, migrateToLatest } from '@fleet/shared-db';
-import { syntheticEntry } from '@fleet/shared-dict-bridge/testing';
+import { syntheticEntry } from '@fleet/vsync-dict-bridge/testing';
 import { eventsMigrations } from '@fleet/shared-events';
 import { createLogger } from '@fleet/shared-observability';
 import { appNodeArgs, createTestContext, repoRoot, spawnManaged, testEnv, workerTestEnv, type ManagedProcess, type TestContext } from '@fleet/tools-infra/testing';
@@ -11,7 +11,8 @@ import type { Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { loadConfig } from '../src/config';
-import { startVsyncWorker, type VsyncWorker, type VsyncWorkerOptions } from '../src/vsync-worker';
+import type { DomainWorker as VsyncWorker } from '@fleet/shared-worker';
+import { startVsyncWorker, type VsyncWorkerOptions } from '../src/worker';
 
 export const PARTICIPANT = '12345678';
 
@@ -42,7 +43,7 @@ export async function vsyncTestEnv(name: string, simOptions: Parameters<typeof s
   const sim = await startDictBridgeSim({ participant: PARTICIPANT, fileProcessingDelayMs: 200, ...simOptions });
   const workerEnv = {
     ...workerTestEnv(ctx),
-    VSYNC_WORKFLOW_BUNDLE: ctx.vsyncBundle,
+    WORKFLOW_BUNDLE: ctx.bundle('vsync-worker'),
     DICT_PARTICIPANT: PARTICIPANT,
     DICT_BRIDGE_ADDRESS: sim.grpcAddress,
   };
@@ -81,7 +82,7 @@ export async function vsyncTestEnv(name: string, simOptions: Parameters<typeof s
       return ctx.client.workflow.execute('vsyncVerificationWorkflow', { taskQueue: VSYNC_TASK_QUEUE, workflowId, args: [input] });
     },
     reconcile(keyType, options = FAST, workflowId = `reconciliation-${keyType}-${randomUUID()}`) {
-      return ctx.client.workflow.execute('reconciliationWorkflow', {
+      return ctx.client.workflow.execute('vsyncReconciliationWorkflow', {
         taskQueue: VSYNC_TASK_QUEUE,
         workflowId,
         args: [{ keyType, day: '2026-11-22', options }],

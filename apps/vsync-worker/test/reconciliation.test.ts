@@ -3,7 +3,7 @@ import { waitFor } from '@fleet/tools-infra/testing';
 import { decideReconciliationUpdate, reconciliationStateQuery, reconciliationWorkflowId, vsyncEvents, type KeyType, type ReconciliationResult } from '@fleet/vsync-contracts';
 import { readVsyncs } from '@fleet/vsync-data-access';
 import { collectEvents, outboxEvents } from './events';
-import { createDictBridgeClient, KeyType as BridgeKeyType } from '@fleet/shared-dict-bridge';
+import { createDictBridgeClient, KeyType as BridgeKeyType } from '@fleet/vsync-dict-bridge';
 import { FAST, PARTICIPANT, vsyncTestEnv, type VsyncTestEnv } from './harness';
 import { recordHistory } from './histories';
 
@@ -91,7 +91,7 @@ it('takes the cheap path (CID events since the last OK) when DICT changed after 
 it('waits for approval above the threshold; approved, it applies and verifies OK', async () => {
   await env.seedBoth('PHONE', 150, 1000);
   env.sim.inject({ keyType: 'PHONE', missingInDict: 120, logEvents: false });
-  const handle = await env.ctx.client.workflow.start('reconciliationWorkflow', {
+  const handle = await env.ctx.client.workflow.start('vsyncReconciliationWorkflow', {
     taskQueue: 'vsync',
     workflowId: `approve-${Date.now()}`,
     args: [{ keyType: 'PHONE', day: DAY, options: { ...FAST, maxEventPages: 0 } }],
@@ -117,7 +117,7 @@ it('rejected, it applies nothing; unanswered, it notifies and stops', async () =
   await env.seedBoth('EMAIL', 150, 1000);
   env.sim.inject({ keyType: 'EMAIL', missingLocally: 110, logEvents: false });
   const before = (await readVsyncs(env.db, ['EMAIL']))[0]!;
-  const handle = await env.ctx.client.workflow.start('reconciliationWorkflow', {
+  const handle = await env.ctx.client.workflow.start('vsyncReconciliationWorkflow', {
     taskQueue: 'vsync',
     workflowId: `reject-${Date.now()}`,
     args: [{ keyType: 'EMAIL', day: DAY, options: { ...FAST, maxEventPages: 0 } }],
@@ -128,7 +128,7 @@ it('rejected, it applies nothing; unanswered, it notifies and stops', async () =
   expect((await readVsyncs(env.db, ['EMAIL']))[0]).toEqual(before);
   await recordHistory(env.ctx.client, handle.workflowId, 'reconciliation-rejected');
 
-  const expiring = await env.ctx.client.workflow.start('reconciliationWorkflow', {
+  const expiring = await env.ctx.client.workflow.start('vsyncReconciliationWorkflow', {
     taskQueue: 'vsync',
     workflowId: `expire-${Date.now()}`,
     args: [{ keyType: 'EMAIL', day: DAY, options: { ...FAST, maxEventPages: 0, approvalTimeoutHours: 0.001 } }],
@@ -143,7 +143,7 @@ it('rejected, it applies nothing; unanswered, it notifies and stops', async () =
 it('never runs two reconciliations of a key type at once', async () => {
   await env.seedBoth('CNPJ', 120, 1000);
   env.sim.inject({ keyType: 'CNPJ', missingInDict: 101, logEvents: false });
-  const first = await env.ctx.client.workflow.start('reconciliationWorkflow', {
+  const first = await env.ctx.client.workflow.start('vsyncReconciliationWorkflow', {
     taskQueue: 'vsync',
     workflowId: `first-${Date.now()}`,
     args: [{ keyType: 'CNPJ', day: DAY, options: { ...FAST, maxEventPages: 0 } }],
@@ -171,7 +171,7 @@ it('stops with a notification when the CID file is not ready within the wait, an
   const bridge = createDictBridgeClient({ address: env.sim.grpcAddress });
   const file = (await bridge.createCidSetFile({ participant: PARTICIPANT, keyType: BridgeKeyType.EVP })).cidSetFile!;
   bridge.close();
-  const resumed = await env.ctx.client.workflow.execute('reconciliationWorkflow', {
+  const resumed = await env.ctx.client.workflow.execute('vsyncReconciliationWorkflow', {
     taskQueue: 'vsync',
     workflowId: 'reconciliation-resumed',
     args: [{ keyType: 'EVP', day: DAY, options: FAST, continuation: { round: 1, fileId: String(file.id), fileRequests: 1, pollingSince: new Date().toISOString() } }],

@@ -1,4 +1,4 @@
-import { recordedHistories, replayHistory, testEnv } from '@fleet/tools-infra/testing';
+import { recordedHistories, replayHistory, testBundle } from '@fleet/tools-infra/testing';
 import { HISTORIES_DIR } from './histories';
 import './quiet-runtime';
 
@@ -6,10 +6,10 @@ const histories = recordedHistories(HISTORIES_DIR);
 
 describe('replay of recorded vsync workflow histories', () => {
   it('has histories of both vsync workflows to replay', () => {
-    expect([...new Set(histories.map((h) => h.type))].sort()).toEqual(['reconciliationWorkflow', 'vsyncVerificationWorkflow']);
+    expect([...new Set(histories.map((h) => h.type))].sort()).toEqual(['vsyncReconciliationWorkflow', 'vsyncVerificationWorkflow']);
   });
 
   it.each(histories.map((h) => [h.file, h] as const))('%s replays without a determinism error', async (file, h) => {
-    await replayHistory(testEnv('vsyncBundle'), file, h.history);
+    await replayHistory(testBundle('vsync-worker'), file, h.history);
   });
 });

@@ -1,7 +1,7 @@
 import { loadDeclarationSet, reconcile } from '@fleet/shared-schedules';
 import { createTestContext, repoRoot, type TestContext } from '@fleet/tools-infra/testing';
-import { VSYNC_PROJECT } from '@fleet/vsync-contracts';
-import { vsyncWorkflowInputSchemas } from '@fleet/vsync-contracts/schemas';
+import { VSYNC_PROJECT, vsyncDomain } from '@fleet/vsync-contracts';
+
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import path from 'node:path';
 
@@ -12,7 +12,7 @@ beforeAll(async () => {
 afterAll(async () => ctx?.close());
 
 it("declares the daily verification at 03:00 America/Sao_Paulo (06:00 UTC), one at a time, and the gateway's reconcile makes it so", async () => {
-  const declared = loadDeclarationSet([path.join(repoRoot, 'apps/vsync-worker/workflows.yaml')], vsyncWorkflowInputSchemas);
+  const declared = loadDeclarationSet([path.join(repoRoot, 'apps/vsync-worker/workflows.yaml')], vsyncDomain.inputSchemas);
   const result = await reconcile({ client: ctx.client, declarations: declared.declarations, projects: [VSYNC_PROJECT] });
   expect(result.outcomes.map((o) => [o.scheduleId, o.action, o.status])).toEqual([['schedule-vsync-worker-daily-vsync-verification', 'create', 'done']]);
 

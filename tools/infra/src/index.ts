@@ -6,5 +6,6 @@ export { spawnManaged, watchWithReaper, appNodeArgs, tsxLoaderArgs, type Managed
 export { freePort, isPortFree, assertPortFree, waitForPort } from './ports';
 export { acquireInstanceLock } from './instance-lock';
 export { repoRoot, fleetDir, toolsCacheDir } from './paths';
-export { workerBundles, buildAllBundles } from './bundles';
+export { buildAllBundles } from './bundles';
+export { discoverDomains, domainNames, type DomainLayout } from './domains';
 export { startPulsarStandalone, resolvePulsarHome, javaAvailable, PULSAR_VERSION, PULSAR_CLUSTER, PulsarUnavailableError, type PulsarServer } from './pulsar';

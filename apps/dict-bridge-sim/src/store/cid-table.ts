@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/no-non-null-assertion -- typed-array reads: every index is in bounds by construction */
 import { ensureBytes, ensureLength } from './columns';
 import { HashIndex } from './hash-index';
+import { arenaOf, columnOf, copyOf, type Dump } from './sections';
 
 const HEX = Buffer.from('0123456789abcdef', 'latin1');
 
@@ -48,6 +49,21 @@ export class CidTable {
   /** A view of the CID's bytes: use it at once (the arena moves when it grows). */
   view(id: number): Buffer {
     return this.bytes.subarray(id * 32, id * 32 + 32);
+  }
+
+  /** Every CID and its slot, copied (see sections.ts). */
+  dump(): Dump {
+    return { meta: { cids: this.count }, sections: { cidBytes: copyOf(this.bytes, this.count * 32), cidSlots: copyOf(this.slots, this.count) } };
+  }
+
+  /** Replaces an empty table's contents with a dump's, and indexes them again. */
+  restore(dump: Dump, count: number): void {
+    if (this.count !== 0) throw new Error('restore into an empty CID table only');
+    this.bytes = arenaOf(dump.sections.cidBytes, 32 * 1024);
+    if (dump.sections.cidBytes?.length !== count * 32) throw new Error(`a snapshot holds ${dump.sections.cidBytes?.length ?? 0} bytes of CIDs, expected ${count * 32}`);
+    this.slots = columnOf(Int32Array, dump.sections.cidSlots, count);
+    this.count = count;
+    for (let id = 0; id < count; id++) this.index.insert(this.bytes.readUInt32LE(id * 32), id);
   }
 
   /** Writes the CID as 64 lowercase hex characters at `pos` (the file writer: no string per CID). */

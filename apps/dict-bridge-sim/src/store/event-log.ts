@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/no-non-null-assertion -- typed-array reads: every index is in bounds by construction */
-import { CidSetEventType } from '@fleet/shared-dict-bridge';
+import { CidSetEventType } from '@fleet/vsync-dict-bridge';
 import { ensureBytes, ensureLength } from './columns';
+import { arenaOf, columnOf, copyOf, numberOf, type Dump } from './sections';
 
 /**
  * A key type's CID event log (ADDED / REMOVED), in columns: 45 bytes per event, the VSync after
@@ -72,6 +73,29 @@ export class EventLog {
     const v = Buffer.from(this.vsyncs.subarray(i * 32, i * 32 + 32));
     for (let b = 0; b < 32; b++) v[b] = v[b]! ^ cid[b]!;
     return v.toString('hex');
+  }
+
+  /** Every event, copied (see sections.ts). */
+  dump(): Dump {
+    const n = this.count;
+    return {
+      meta: { events: n, lastTime: this.lastTime, atLastTime: this.atLastTime },
+      sections: { eventTimes: copyOf(this.times, n), eventTypes: copyOf(this.types, n), eventCidIds: copyOf(this.cidIds, n), eventVsyncs: copyOf(this.vsyncs, n * 32) },
+    };
+  }
+
+  /** Replaces an empty log's contents with a dump's: timestamps go on from where they were. */
+  restore(dump: Dump): void {
+    if (this.count !== 0) throw new Error('restore into an empty event log only');
+    const n = numberOf(dump.meta, 'events');
+    this.times = columnOf(Float64Array, dump.sections.eventTimes, n);
+    this.types = columnOf(Uint8Array, dump.sections.eventTypes, n);
+    this.cidIds = columnOf(Int32Array, dump.sections.eventCidIds, n);
+    if (dump.sections.eventVsyncs?.length !== n * 32) throw new Error(`a snapshot holds ${dump.sections.eventVsyncs?.length ?? 0} bytes of event VSyncs, expected ${n * 32}`);
+    this.vsyncs = arenaOf(dump.sections.eventVsyncs, 32 * 1024);
+    this.count = n;
+    this.lastTime = numberOf(dump.meta, 'lastTime');
+    this.atLastTime = numberOf(dump.meta, 'atLastTime');
   }
 
   /** Index of the first event at or after `t` (ms); `length` when there is none. */

@@ -1,9 +1,10 @@
 /* eslint-disable @typescript-eslint/no-non-null-assertion -- typed-array reads: every index is in bounds by construction */
-import { accountTypeOf, CidSetEventType, computeCid, requestIdBytes, xorInto, type DictKeyType, type EntryAttributes } from '@fleet/shared-dict-bridge';
+import { accountTypeOf, CidSetEventType, computeCid, requestIdBytes, xorInto, type DictKeyType, type EntryAttributes } from '@fleet/vsync-dict-bridge';
 import { CidTable } from './cid-table';
 import { ensureBytes, ensureLength } from './columns';
 import { EventLog } from './event-log';
 import { HashIndex, hashString } from './hash-index';
+import { arenaOf, columnOf, copyOf, numberOf, type Dump } from './sections';
 
 /** An entry as DICT holds it: the nine attributes and the RequestId that created it. */
 export interface SimEntry extends EntryAttributes {
@@ -40,6 +41,8 @@ export class KeyTypeStore {
   private active = 0;
   private readonly keyIndex = new HashIndex((slot) => this.keyHashes[slot]!);
   private readonly vsyncBytes = Buffer.alloc(32);
+  /** Changes so far (an entry put or removed): a snapshot is due when it moved. */
+  changes = 0;
 
   constructor(
     readonly keyType: DictKeyType,
@@ -128,6 +131,7 @@ export class KeyTypeStore {
     if (previous >= 0 && options.mustBeNew) throw new Error(`${this.keyType} key ${entry.key} has an entry already`);
     const cid = Buffer.from(computeCid(requestId, entry), 'hex');
     if (previous >= 0 && this.cids.find(cid) === previous) return { previousCid: cid.toString('hex'), cid: cid.toString('hex') };
+    this.changes++;
     if (slot < 0) slot = this.newSlot(entry.key);
     this.writeRecord(slot, entry);
     let previousCid: string | undefined;
@@ -151,6 +155,7 @@ export class KeyTypeStore {
     const slot = this.slotOf(key);
     if (slot < 0 || !this.isActive(slot)) return undefined;
     const id = this.activeCid[slot]!;
+    this.changes++;
     this.activeCid[slot] = -1;
     this.active--;
     xorInto(this.vsyncBytes, this.cids.view(id));
@@ -174,6 +179,57 @@ export class KeyTypeStore {
       const id = this.activeCid[slot]!;
       if (id >= 0) yield this.cids.hex(id);
     }
+  }
+
+  /** The whole state at this moment, copied: entries, every CID, the event log, the VSync (see sections.ts). */
+  dump(): Dump {
+    const n = this.slots;
+    const cids = this.cids.dump();
+    const events = this.events.dump();
+    return {
+      meta: { keyType: this.keyType, slots: n, active: this.active, recordsUsed: this.recordsUsed, vsync: this.vsync(), ...cids.meta, ...events.meta },
+      sections: {
+        records: copyOf(this.records, this.recordsUsed),
+        recordAt: copyOf(this.recordAt, n),
+        keyHashes: copyOf(this.keyHashes, n),
+        activeCid: copyOf(this.activeCid, n),
+        createdAt: copyOf(this.createdAt, n),
+        ...cids.sections,
+        ...events.sections,
+      },
+    };
+  }
+
+  /** Replaces an empty store's state with a dump's (indexes rebuilt); throws on a dump that does not add up. */
+  restore(dump: Dump): void {
+    if (this.slots !== 0 || this.cids.size !== 0) throw new Error('restore into an empty store only');
+    if (dump.meta.keyType !== this.keyType) throw new Error(`a snapshot of ${String(dump.meta.keyType)} given to the ${this.keyType} store`);
+    const n = numberOf(dump.meta, 'slots');
+    const recordsUsed = numberOf(dump.meta, 'recordsUsed');
+    if (dump.sections.records?.length !== recordsUsed) throw new Error(`a snapshot holds ${dump.sections.records?.length ?? 0} bytes of records, expected ${recordsUsed}`);
+    this.records = arenaOf(dump.sections.records, 64 * 1024);
+    this.recordsUsed = recordsUsed;
+    this.recordAt = columnOf(Uint32Array, dump.sections.recordAt, n);
+    this.keyHashes = columnOf(Uint32Array, dump.sections.keyHashes, n);
+    this.activeCid = columnOf(Int32Array, dump.sections.activeCid, n, -1);
+    this.createdAt = columnOf(Float64Array, dump.sections.createdAt, n);
+    this.slots = n;
+    this.cids.restore(dump, numberOf(dump.meta, 'cids'));
+    this.events.restore(dump);
+    for (let slot = 0; slot < n; slot++) this.keyIndex.insert(this.keyHashes[slot]!, slot);
+    let active = 0;
+    const vsync = Buffer.alloc(32);
+    for (let slot = 0; slot < n; slot++) {
+      const id = this.activeCid[slot]!;
+      if (id < 0) continue;
+      if (id >= this.cids.size || this.cids.slotOf(id) !== slot) throw new Error(`a snapshot's slot ${slot} names CID ${id}, which is not its own`);
+      active++;
+      xorInto(vsync, this.cids.view(id));
+    }
+    // The VSync is re-derived from the active CIDs: a snapshot that does not add up is refused.
+    if (active !== dump.meta.active || vsync.toString('hex') !== dump.meta.vsync) throw new Error(`a snapshot of ${this.keyType} does not add up (${active} active entries and VSync ${vsync.toString('hex')}; it says ${String(dump.meta.active)} and ${String(dump.meta.vsync)})`);
+    this.active = active;
+    vsync.copy(this.vsyncBytes);
   }
 
   /** Throws when DICT could not hold the entry; returns the RequestId's bytes. */

@@ -7,7 +7,7 @@ import {
   licenseRenewalWorkflowId,
   manualDeactivationWorkflowId,
 } from '@fleet/license-contracts';
-import { licenseDeactivationInputSchema, licenseRenewalInputSchema } from '@fleet/license-contracts/schemas';
+import { licenseDeactivationInputSchema, licenseRenewalInputSchema } from '@fleet/license-contracts';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { Router, type Request, type Response } from 'express';
 import { randomUUID } from 'node:crypto';

@@ -7,7 +7,7 @@ import {
   reconciliationStateQuery,
   verificationProgressQuery,
 } from '@fleet/vsync-contracts';
-import { approvalDecisionSchema, vsyncVerificationInputSchema } from '@fleet/vsync-contracts/schemas';
+import { approvalDecisionSchema, vsyncVerificationInputSchema } from '@fleet/vsync-contracts';
 import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
 import { Router, type Request, type Response } from 'express';
 import { randomUUID } from 'node:crypto';

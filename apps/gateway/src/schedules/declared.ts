@@ -1,11 +1,11 @@
-import { licenseWorkflowInputSchemas } from '@fleet/license-contracts/schemas';
-import { vsyncWorkflowInputSchemas } from '@fleet/vsync-contracts/schemas';
+import { licenseDomain } from '@fleet/license-contracts';
+import { vsyncDomain } from '@fleet/vsync-contracts';
 import { loadDeclarationSet, type DeclarationSet, type InputSchemas } from '@fleet/shared-schedules';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
 /** Every workflow input schema the gateway knows, from the domains' contracts libs. */
-export const inputSchemas: InputSchemas = { ...licenseWorkflowInputSchemas, ...vsyncWorkflowInputSchemas };
+export const inputSchemas: InputSchemas = { ...licenseDomain.inputSchemas, ...vsyncDomain.inputSchemas };
 
 /** Each app's `workflows.yaml`, found beside the gateway (apps/<app>/workflows.yaml). */
 export function defaultDeclarationFiles(appsDir = path.join(__dirname, '..', '..', '..')): string[] {

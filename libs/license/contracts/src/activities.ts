@@ -1,6 +1,6 @@
-import type { IsoDate } from './dates';
-import type { LicenseDeactivationSummary } from './deactivation';
-import type { LicenseRenewalResult } from './renewal';
+import type { IsoDate } from '@fleet/shared-domain';
+import type { LicenseDeactivationSummary } from './license-deactivation';
+import type { LicenseRenewalResult } from './license-renewal';
 
 export interface ExpiredPage {
   /** Agents found in the page (at most the page size). */

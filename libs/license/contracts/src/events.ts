@@ -1,5 +1,5 @@
 import { defineEvent } from '@fleet/shared-event-contracts';
-import type { IsoDate } from './dates';
+import type { IsoDate } from '@fleet/shared-domain';
 
 /** The license domain's events, published to `persistent://fleet/license/<topic>`, keyed by agent id. */
 export const licenseEvents = {
@@ -23,4 +23,3 @@ export const licenseEvents = {
   }),
 };
 
-export const LICENSE_EVENT_DOMAIN = 'license';

@@ -1,7 +1,8 @@
-export * from './constants';
-export * from './deactivation';
-export * from './reminders';
-export * from './renewal';
+export * from './domain';
+export * from './license-deactivation';
+export * from './license-renewal-reminders';
+export * from './license-renewal';
 export * from './activities';
-export * from './dates';
 export * from './events';
+export * from './schemas';
+export { addDays, dayInTimeZone, isIsoDate, type IsoDate } from '@fleet/shared-domain';

@@ -1,9 +1,11 @@
 import { ActivityFailure, continueAsNew, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
   DEACTIVATION_DEFAULTS as DEFAULTS,
-  DEACTIVATION_LIMITS as LIMITS,
+  LICENSE_TIME_ZONE,
   addDays,
+  dayInTimeZone,
   deactivationProgressQuery,
+  licenseDomain,
   type DeactivatePageResult,
   type DeactivationContinuation,
   type DeactivationTotals,
@@ -11,7 +13,7 @@ import {
   type LicenseDeactivationInput,
   type LicenseDeactivationSummary,
 } from '@fleet/license-contracts';
-import { bounded, dayOrToday } from './input';
+import { parseInput } from '@fleet/shared-domain';
 
 // Reads and audit writes retry until the database is back: a batch never gives up on an outage.
 const { startBatch, previewExpired, findExpiredPage, recordPageFailure, finishBatch } = proxyActivities<LicenseActivities>({
@@ -36,13 +38,17 @@ const emptyTotals = (): DeactivationTotals => ({
  * continues as new with the cursor and running totals, so a batch of any size fits.
  */
 export async function licenseDeactivationWorkflow(input: LicenseDeactivationInput = {}): Promise<LicenseDeactivationSummary> {
-  const batchDate = dayOrToday('batchDate', input.batchDate);
-  const batchSize = bounded('batchSize', input.batchSize, DEFAULTS.batchSize, LIMITS.batchSize);
-  const grace = bounded('gracePeriodDays', input.gracePeriodDays, DEFAULTS.gracePeriodDays, LIMITS.gracePeriodDays);
-  const maxPagesPerRun = bounded('maxPagesPerRun', input.maxPagesPerRun, DEFAULTS.maxPagesPerRun, LIMITS.maxPagesPerRun);
-  const concurrency = bounded('pageConcurrency', input.pageConcurrency, DEFAULTS.pageConcurrency, LIMITS.pageConcurrency);
-  const pageTimeout = bounded('pageTimeoutSeconds', input.pageTimeoutSeconds, DEFAULTS.pageTimeoutSeconds, LIMITS.pageTimeoutSeconds);
-  const dryRun = input.dryRun ?? false;
+  // Input no retry can fix fails the workflow at once, naming each bad field; the continuation is the workflow's own.
+  const { continuation: carried, ...given } = input;
+  const { deactivation } = licenseDomain.workflows;
+  const options = parseInput(deactivation.type, deactivation.input, given);
+  const batchDate = options.batchDate ?? dayInTimeZone(new Date(), LICENSE_TIME_ZONE);
+  const batchSize = options.batchSize ?? DEFAULTS.batchSize;
+  const grace = options.gracePeriodDays ?? DEFAULTS.gracePeriodDays;
+  const maxPagesPerRun = options.maxPagesPerRun ?? DEFAULTS.maxPagesPerRun;
+  const concurrency = options.pageConcurrency ?? DEFAULTS.pageConcurrency;
+  const pageTimeout = options.pageTimeoutSeconds ?? DEFAULTS.pageTimeoutSeconds;
+  const dryRun = options.dryRun ?? false;
   const cutoffDate = addDays(batchDate, -grace);
 
   // A page that keeps failing is recorded and skipped; its agents stay active for the next run.
@@ -51,7 +57,6 @@ export async function licenseDeactivationWorkflow(input: LicenseDeactivationInpu
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 4 },
   });
 
-  const carried = input.continuation;
   const state: DeactivationContinuation = carried ?? {
     batchId: workflowInfo().firstExecutionRunId,
     startedAt: new Date().toISOString(),
@@ -106,7 +111,7 @@ export async function licenseDeactivationWorkflow(input: LicenseDeactivationInpu
     for (let pagesThisRun = 0; ; pagesThisRun++) {
       if (pagesThisRun >= maxPagesPerRun || workflowInfo().continueAsNewSuggested) {
         await Promise.all(inFlight);
-        return continueAsNew<typeof licenseDeactivationWorkflow>({ ...input, batchDate, continuation: state });
+        return continueAsNew<typeof licenseDeactivationWorkflow>({ ...given, batchDate, continuation: state });
       }
       const page = await findExpiredPage({ cutoffDate, after: state.cursor, limit: batchSize });
       if (!page) break;

@@ -1,6 +1,6 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { LicenseActivities, LicenseRenewalInput, LicenseRenewalResult } from '@fleet/license-contracts';
-import { dayOrToday } from './input';
+import { dayInTimeZone, parseInput } from '@fleet/shared-domain';
+import { LICENSE_TIME_ZONE, licenseDomain, type LicenseActivities, type LicenseRenewalInput, type LicenseRenewalResult } from '@fleet/license-contracts';
 
 const { renewLicense } = proxyActivities<LicenseActivities>({
   startToCloseTimeout: '1 minute',
@@ -9,7 +9,7 @@ const { renewLicense } = proxyActivities<LicenseActivities>({
 
 /** Renews a license and reinstates its agent when that was the last expired license. */
 export async function licenseRenewalWorkflow(input: LicenseRenewalInput): Promise<LicenseRenewalResult> {
-  const renewalDate = dayOrToday('renewalDate', input.renewalDate);
-  const asOfDate = dayOrToday('asOfDate', input.asOfDate);
-  return renewLicense({ licenseId: input.licenseId, renewalDate, asOfDate, requestId: workflowInfo().workflowId });
+  const { renewal } = licenseDomain.workflows;
+  const { licenseId, renewalDate, asOfDate } = parseInput(renewal.type, renewal.input, input);
+  return renewLicense({ licenseId, renewalDate, asOfDate: asOfDate ?? dayInTimeZone(new Date(), LICENSE_TIME_ZONE), requestId: workflowInfo().workflowId });
 }

@@ -16,7 +16,7 @@ export interface MetricsServer {
 }
 
 /** Serves `/metrics` (Prometheus text format) and `/healthz` for a worker that has no HTTP API. */
-export function startMetricsServer(registry: Registry, port: number, host = '0.0.0.0'): Promise<MetricsServer> {
+export function startMetricsServer(registry: Registry, port: number, host = '127.0.0.1'): Promise<MetricsServer> {
   const server = http.createServer((req, res) => {
     if (req.url === '/metrics') {
       registry

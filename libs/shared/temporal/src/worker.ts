@@ -11,7 +11,8 @@ export interface RunWorkerOptions {
   logger: Logger;
   /** Time in-flight activities get to finish on shutdown before they are cancelled. */
   shutdownGraceTime?: Duration;
-  tuning?: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions'>;
+  tuning?: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxTaskQueueActivitiesPerSecond'>;
+  interceptors?: WorkerOptions['interceptors'];
 }
 
 export interface RunningWorker {
@@ -35,6 +36,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<RunningWorke
     activities: options.activities,
     shutdownGraceTime: options.shutdownGraceTime ?? '20 seconds',
     ...options.tuning,
+    interceptors: options.interceptors,
   });
   options.logger.info({ taskQueue: options.taskQueue, namespace: options.target.namespace }, 'worker polling');
   const done = worker.run().finally(() => connection.close());

@@ -1,5 +1,5 @@
 import { timestampDate, timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { CidSetEventType, keyTypeOf, type DictBridgeClient } from '@fleet/shared-dict-bridge';
+import { CidSetEventType, keyTypeOf, type DictBridgeClient } from '@fleet/vsync-dict-bridge';
 import type { KeyType } from '@fleet/vsync-contracts';
 
 const PAGE = 200;

@@ -8,7 +8,7 @@ import {
   keyTypeOf,
   toActivityFailure,
   type DictBridgeClient,
-} from '@fleet/shared-dict-bridge';
+} from '@fleet/vsync-dict-bridge';
 import type { Outbox } from '@fleet/shared-events';
 import type { Logger } from '@fleet/shared-observability';
 import {

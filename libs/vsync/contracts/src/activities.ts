@@ -1,6 +1,7 @@
-import type { IsoDate, KeyType } from './constants';
-import type { AppliedCounts, DivergenceCounts, ReconciliationResult } from './reconciliation';
-import type { KeyTypeVerification, VsyncVerificationSummary } from './verification';
+import type { IsoDate } from '@fleet/shared-domain';
+import type { KeyType } from './key-types';
+import type { AppliedCounts, DivergenceCounts, ReconciliationResult } from './vsync-reconciliation';
+import type { KeyTypeVerification, VsyncVerificationSummary } from './vsync-verification';
 
 export interface CidFileStatus {
   fileId: string;

@@ -1,7 +1,8 @@
 import { defineEvent } from '@fleet/shared-event-contracts';
-import type { IsoDate, KeyType } from './constants';
-import type { AppliedCounts, DivergenceCounts, ReconciliationOutcome } from './reconciliation';
-import type { VerificationResult } from './verification';
+import type { IsoDate } from '@fleet/shared-domain';
+import type { KeyType } from './key-types';
+import type { AppliedCounts, DivergenceCounts, ReconciliationOutcome } from './vsync-reconciliation';
+import type { VerificationResult } from './vsync-verification';
 
 /** The vsync domain's events, published to `persistent://fleet/vsync/<topic>`. */
 export const vsyncEvents = {

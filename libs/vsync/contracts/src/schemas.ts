@@ -1,8 +1,8 @@
+import { isoDateSchema, textSchema } from '@fleet/shared-domain';
 import { z } from 'zod';
-import { VSYNC_KEY_TYPES } from './constants';
-import { RECONCILIATION_LIMITS } from './reconciliation';
+import { VSYNC_KEY_TYPES } from './key-types';
+import { RECONCILIATION_LIMITS } from './vsync-reconciliation';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a calendar date YYYY-MM-DD');
 const keyType = z.enum(VSYNC_KEY_TYPES);
 
 const reconciliationOptions = z
@@ -14,23 +14,18 @@ const reconciliationOptions = z
   )
   .strict();
 
+/** Input schemas of the vsync workflows: the API, schedules as code and the workflows validate with these. */
 export const vsyncVerificationInputSchema = z
   .object({
-    day: isoDate.optional(),
+    day: isoDateSchema.optional(),
     keyTypes: z.array(keyType).min(1).max(5).optional(),
     reconcile: z.boolean().optional(),
     reconciliation: reconciliationOptions.optional(),
   })
   .strict();
 
-export const reconciliationInputSchema = z
-  .object({ keyType, day: isoDate, triggeredBy: z.string().max(200).optional(), options: reconciliationOptions.optional() })
+export const vsyncReconciliationInputSchema = z
+  .object({ keyType, day: isoDateSchema, triggeredBy: textSchema(200).optional(), options: reconciliationOptions.optional() })
   .strict();
 
-export const approvalDecisionSchema = z.object({ approve: z.boolean(), by: z.string().min(1).max(200), reason: z.string().max(1000).optional() }).strict();
-
-/** Input schema per workflow type: schedules as code validate each `input` against these. */
-export const vsyncWorkflowInputSchemas = {
-  vsyncVerificationWorkflow: vsyncVerificationInputSchema,
-  reconciliationWorkflow: reconciliationInputSchema,
-};
+export const approvalDecisionSchema = z.object({ approve: z.boolean(), by: textSchema(200), reason: textSchema(1000).optional() }).strict();

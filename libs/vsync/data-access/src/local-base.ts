@@ -1,4 +1,4 @@
-import { computeCid, xorInto, type EntryAttributes } from '@fleet/shared-dict-bridge';
+import { computeCid, xorInto, type EntryAttributes } from '@fleet/vsync-dict-bridge';
 import type { KeyType } from '@fleet/vsync-contracts';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { VsyncDatabase } from './schema';

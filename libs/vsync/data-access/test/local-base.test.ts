@@ -1,5 +1,5 @@
-import { computeCid, EMPTY_VSYNC, vsyncOf } from '@fleet/shared-dict-bridge';
-import { syntheticEntry } from '@fleet/shared-dict-bridge/testing';
+import { computeCid, EMPTY_VSYNC, vsyncOf } from '@fleet/vsync-dict-bridge';
+import { syntheticEntry } from '@fleet/vsync-dict-bridge/testing';
 import { createDb, migrateToLatest } from '@fleet/shared-db';
 import { createTestContext, type TestContext } from '@fleet/tools-infra/testing';
 import { randomUUID } from 'node:crypto';

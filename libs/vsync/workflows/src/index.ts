@@ -1,3 +1,3 @@
 // The workflow bundle's entry point: every workflow the vsync worker runs.
 export { vsyncVerificationWorkflow } from './vsync-verification.workflow';
-export { reconciliationWorkflow } from './reconciliation.workflow';
+export { vsyncReconciliationWorkflow } from './vsync-reconciliation.workflow';

@@ -1,7 +1,9 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ParentClosePolicy, proxyActivities, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
+import { parseInput } from '@fleet/shared-domain';
 import {
   VSYNC_KEY_TYPES,
+  vsyncDomain,
   VSYNC_TIME_ZONE,
   dayInTimeZone,
   reconciliationWorkflowId,
@@ -12,8 +14,7 @@ import {
   type VsyncVerificationInput,
   type VsyncVerificationSummary,
 } from '@fleet/vsync-contracts';
-import { checkDay, checkKeyType, reconciliationOptions } from './options';
-import { reconciliationWorkflow } from './reconciliation.workflow';
+import { vsyncReconciliationWorkflow } from './vsync-reconciliation.workflow';
 
 // DICT allows 10 verifications a minute (bucket 50): a run of five fits; retries back off.
 const { verifyKeyType, finishVerificationRun } = proxyActivities<VsyncActivities>({
@@ -26,11 +27,12 @@ const { verifyKeyType, finishVerificationRun } = proxyActivities<VsyncActivities
  * incremental VSync, so it costs the same for ten keys or ten million. Each NOK starts a
  * reconciliation that outlives this workflow (parent-close ABANDON), one per key type and day.
  */
-export async function vsyncVerificationWorkflow(input: VsyncVerificationInput = {}): Promise<VsyncVerificationSummary> {
+export async function vsyncVerificationWorkflow(raw: VsyncVerificationInput = {}): Promise<VsyncVerificationSummary> {
   const startedAt = new Date().toISOString();
-  const day = input.day === undefined ? dayInTimeZone(new Date(), VSYNC_TIME_ZONE) : checkDay(input.day);
-  const keyTypes = (input.keyTypes ?? [...VSYNC_KEY_TYPES]).map(checkKeyType);
-  if (input.reconciliation) reconciliationOptions(input.reconciliation);
+  const { verification } = vsyncDomain.workflows;
+  const input = parseInput(verification.type, verification.input, raw);
+  const day = input.day ?? dayInTimeZone(new Date(), VSYNC_TIME_ZONE);
+  const keyTypes = input.keyTypes ?? [...VSYNC_KEY_TYPES];
   const { workflowId, runId } = workflowInfo();
 
   const verified: KeyTypeVerification[] = [];
@@ -53,7 +55,7 @@ export async function vsyncVerificationWorkflow(input: VsyncVerificationInput = 
 async function startReconciliation(keyType: KeyType, day: string, triggeredBy: string, input: VsyncVerificationInput) {
   const workflowId = reconciliationWorkflowId(keyType, day);
   try {
-    await startChild(reconciliationWorkflow, {
+    await startChild(vsyncReconciliationWorkflow, {
       workflowId,
       args: [{ keyType, day, triggeredBy, options: input.reconciliation }],
       parentClosePolicy: ParentClosePolicy.ABANDON,

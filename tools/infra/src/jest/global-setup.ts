@@ -8,7 +8,7 @@ import { TEST_ENV } from '../testing/env';
 
 /**
  * Starts one real Temporal dev server, one real PostgreSQL and one real Pulsar for the whole run, on free ports,
- * and bundles the workflows once. Test files isolate themselves with a namespace and a database
+ * and bundles every domain's workflows once. Test files isolate themselves with a namespace and a database
  * each (see createTestContext), so parallel files never collide.
  */
 export default async function globalSetup(): Promise<void> {
@@ -33,8 +33,7 @@ export default async function globalSetup(): Promise<void> {
   const bundles = await buildAllBundles(path.join(dir, 'bundles'));
   process.env[TEST_ENV.temporalAddress] = infra.temporal.address;
   process.env[TEST_ENV.databaseUrl] = infra.postgres.url;
-  process.env[TEST_ENV.licenseBundle] = bundles['license-worker'];
-  process.env[TEST_ENV.vsyncBundle] = bundles['vsync-worker'];
+  process.env[TEST_ENV.bundles] = JSON.stringify(bundles);
   process.env[TEST_ENV.dir] = dir;
   process.env[TEST_ENV.pulsarWsUrl] = infra.pulsar.wsUrl;
   process.env[TEST_ENV.pulsarAdminUrl] = infra.pulsar.adminUrl;

@@ -3,7 +3,7 @@ import { msToTs } from '@temporalio/common/lib/time';
 import { createDatabaseIfMissing, databaseUrl } from '@fleet/shared-db';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { testEnv } from './env';
+import { testBundle, testEnv } from './env';
 
 export interface TestContext {
   /** A namespace of this test file's own on the shared dev server. */
@@ -11,8 +11,8 @@ export interface TestContext {
   client: Client;
   /** A database of this test file's own on the shared PostgreSQL server. */
   databaseUrl: string;
-  licenseBundle: string;
-  vsyncBundle: string;
+  /** The pre-built workflow bundle of a worker app, e.g. `bundle('license-worker')`. */
+  bundle(workerApp: string): string;
   /** The shared broker, and the name of a tenant of this test file's own (created by whoever needs it). */
   pulsar: { wsUrl: string; adminUrl: string; tenant: string };
   close(): Promise<void>;
@@ -38,8 +38,7 @@ export async function createTestContext(name: string): Promise<TestContext> {
     temporal: { address, namespace },
     client: new Client({ connection, namespace }),
     databaseUrl: databaseUrl(server, database),
-    licenseBundle: testEnv('licenseBundle'),
-    vsyncBundle: testEnv('vsyncBundle'),
+    bundle: testBundle,
     async close() {
       await connection.close();
       const admin = new pg.Client({ connectionString: databaseUrl(server, 'postgres') });

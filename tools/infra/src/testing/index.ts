@@ -1,5 +1,5 @@
 export { createTestContext, workerTestEnv, type TestContext } from './context';
-export { testEnv, TEST_ENV } from './env';
+export { testEnv, testBundle, TEST_ENV } from './env';
 export { waitFor } from './wait';
 export { spawnManaged, appNodeArgs, tsxLoaderArgs, type ManagedProcess } from '../managed-process';
 export { repoRoot } from '../paths';

@@ -1,5 +1,6 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { IsoDate, KeyType } from './constants';
+import type { IsoDate } from '@fleet/shared-domain';
+import type { KeyType } from './key-types';
 
 export interface ReconciliationOptions {
   /** Above this many divergences a person approves or rejects before anything is applied. */
@@ -123,6 +124,11 @@ export interface ApprovalDecision {
   reason?: string;
 }
 
-export const reconciliationStateQuery = defineQuery<ReconciliationState>('state');
+export const reconciliationStateQuery = defineQuery<ReconciliationState>('vsyncReconciliationState');
 /** Approve or reject a reconciliation waiting for a decision; refused in any other phase. */
-export const decideReconciliationUpdate = defineUpdate<ReconciliationState, [ApprovalDecision]>('decide');
+export const decideReconciliationUpdate = defineUpdate<ReconciliationState, [ApprovalDecision]>('vsyncDecideReconciliation');
+
+/** One reconciliation per key type and day: a second verification that day finds it instead of starting another. */
+export function reconciliationWorkflowId(keyType: KeyType, day: IsoDate): string {
+  return `vsync-reconciliation-${keyType}-${day}`;
+}

@@ -3,7 +3,7 @@ export type IsoDate = string;
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** Whether the text is a real calendar day in 'YYYY-MM-DD' form (2025-02-30 is not). */
+/** Whether the text is a real calendar day in 'YYYY-MM-DD' form (2025-02-30 and 2026-13-45 are not). */
 export function isIsoDate(text: string): boolean {
   const m = ISO_DATE.exec(text);
   if (!m) return false;

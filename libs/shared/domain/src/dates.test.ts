@@ -1,5 +1,4 @@
 import { addDays, dayInTimeZone, isIsoDate } from './dates';
-import { dueReminderOffset } from './reminders';
 
 describe('dates', () => {
   it('accepts only real calendar days', () => {
@@ -19,21 +18,5 @@ describe('dates', () => {
   it('finds the day in Asia/Kolkata, 5h30 ahead of UTC', () => {
     expect(dayInTimeZone(new Date('2025-06-15T18:29:59Z'), 'Asia/Kolkata')).toBe('2025-06-15');
     expect(dayInTimeZone(new Date('2025-06-15T18:30:00Z'), 'Asia/Kolkata')).toBe('2025-06-16');
-  });
-});
-
-describe('dueReminderOffset', () => {
-  const offsets = [30, 15, 7];
-  it.each([
-    [31, undefined],
-    [30, 30],
-    [16, 30],
-    [15, 15],
-    [8, 15],
-    [7, 7],
-    [0, 7],
-    [-1, undefined],
-  ])('%i days left -> %s', (daysLeft, expected) => {
-    expect(dueReminderOffset(daysLeft, offsets)).toBe(expected);
   });
 });

@@ -1,6 +1,7 @@
 import { defineQuery } from '@temporalio/workflow';
-import type { IsoDate, KeyType } from './constants';
-import type { ReconciliationOptions } from './reconciliation';
+import type { IsoDate } from '@fleet/shared-domain';
+import type { KeyType } from './key-types';
+import type { ReconciliationOptions } from './vsync-reconciliation';
 
 export interface VsyncVerificationInput {
   /** The verification's day (names the reconciliations it starts). Default: today in America/Sao_Paulo. */
@@ -34,4 +35,9 @@ export interface VsyncVerificationSummary {
   finishedAt: string;
 }
 
-export const verificationProgressQuery = defineQuery<{ verified: KeyTypeVerification[]; pending: KeyType[] }>('progress');
+export const verificationProgressQuery = defineQuery<{ verified: KeyTypeVerification[]; pending: KeyType[] }>('vsyncVerificationProgress');
+
+/** A verification started by hand: its day, and a random suffix so several may run. */
+export function manualVerificationWorkflowId(day: IsoDate, nonce: string): string {
+  return `vsync-verification-${day}-manual-${nonce}`;
+}

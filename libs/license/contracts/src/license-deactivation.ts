@@ -1,5 +1,5 @@
 import { defineQuery } from '@temporalio/workflow';
-import type { IsoDate } from './dates';
+import type { IsoDate } from '@fleet/shared-domain';
 
 export interface LicenseDeactivationInput {
   /** Licenses renewed before this day (less the grace period) are expired. Default: today in Asia/Kolkata. */
@@ -67,7 +67,7 @@ export type DeactivationProgress = Omit<LicenseDeactivationSummary, 'finishedAt'
 };
 
 /** Live counts of a running (or finished) deactivation batch. */
-export const deactivationProgressQuery = defineQuery<DeactivationProgress>('deactivationProgress');
+export const deactivationProgressQuery = defineQuery<DeactivationProgress>('licenseDeactivationProgress');
 
 export const DEACTIVATION_DEFAULTS = {
   batchSize: 2000,

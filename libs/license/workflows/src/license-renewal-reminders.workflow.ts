@@ -1,13 +1,15 @@
-import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import { proxyActivities } from '@temporalio/workflow';
+import { dayInTimeZone, parseInput } from '@fleet/shared-domain';
 import {
+  LICENSE_TIME_ZONE,
   REMINDER_DEFAULTS,
+  licenseDomain,
   type LicenseActivities,
   type QueueRemindersPageResult,
   type ReminderCursor,
   type RenewalRemindersInput,
   type RenewalRemindersSummary,
 } from '@fleet/license-contracts';
-import { bounded, dayOrToday } from './input';
 
 const { queueRemindersPage } = proxyActivities<LicenseActivities>({
   startToCloseTimeout: '2 minutes',
@@ -19,12 +21,11 @@ const { queueRemindersPage } = proxyActivities<LicenseActivities>({
  * default), once each per license and renewal date, a page of licenses per activity call.
  */
 export async function licenseRenewalRemindersWorkflow(input: RenewalRemindersInput = {}): Promise<RenewalRemindersSummary> {
-  const runDate = dayOrToday('runDate', input.runDate);
-  const batchSize = bounded('batchSize', input.batchSize, REMINDER_DEFAULTS.batchSize, { min: 1, max: 10_000 });
-  const offsetsDays = [...(input.offsetsDays ?? REMINDER_DEFAULTS.offsetsDays)];
-  if (!offsetsDays.length || offsetsDays.some((o) => !Number.isInteger(o) || o < 0 || o > 365)) {
-    throw ApplicationFailure.nonRetryable(`offsetsDays must be whole days from 0 to 365, got ${JSON.stringify(offsetsDays)}`, 'InvalidInput');
-  }
+  const { reminders } = licenseDomain.workflows;
+  const options = parseInput(reminders.type, reminders.input, input);
+  const runDate = options.runDate ?? dayInTimeZone(new Date(), LICENSE_TIME_ZONE);
+  const batchSize = options.batchSize ?? REMINDER_DEFAULTS.batchSize;
+  const offsetsDays = [...(options.offsetsDays ?? REMINDER_DEFAULTS.offsetsDays)];
 
   const summary: RenewalRemindersSummary = { runDate, offsetsDays, licensesScanned: 0, remindersQueued: 0, pages: 0 };
   let after: ReminderCursor | null = null;

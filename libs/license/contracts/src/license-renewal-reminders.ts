@@ -1,4 +1,4 @@
-import type { IsoDate } from './dates';
+import type { IsoDate } from '@fleet/shared-domain';
 
 export interface RenewalRemindersInput {
   /** The day reminders are computed for. Default: today in Asia/Kolkata. */
@@ -27,4 +27,9 @@ export function dueReminderOffset(daysLeft: number, offsetsDays: readonly number
   if (daysLeft < 0) return undefined;
   const candidates = offsetsDays.filter((o) => o >= daysLeft);
   return candidates.length ? Math.min(...candidates) : undefined;
+}
+
+/** Reminder runs started by hand; scheduled runs use the declaration's id. */
+export function licenseRenewalRemindersWorkflowId(runDate: IsoDate, nonce: string): string {
+  return `license-renewal-reminders-${runDate}-${nonce}`;
 }

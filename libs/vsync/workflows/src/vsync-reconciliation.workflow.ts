@@ -1,6 +1,8 @@
 import { condition, continueAsNew, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { parseInput } from '@fleet/shared-domain';
 import {
   decideReconciliationUpdate,
+  vsyncDomain,
   reconciliationStateQuery,
   type AppliedCounts,
   type ApprovalDecision,
@@ -12,7 +14,7 @@ import {
   type ReconciliationState,
   type VsyncActivities,
 } from '@fleet/vsync-contracts';
-import { checkDay, checkKeyType, reconciliationOptions } from './options';
+import { reconciliationOptions } from './options';
 
 // Database work: retried until the database is back.
 const db = proxyActivities<VsyncActivities>({
@@ -46,10 +48,12 @@ const addApplied = (a: AppliedCounts, b: AppliedCounts): AppliedCounts => ({
  * only counts travel through this history, never CIDs. Above the approval threshold a person
  * approves or rejects first.
  */
-export async function reconciliationWorkflow(input: ReconciliationInput): Promise<ReconciliationResult> {
-  const keyType = checkKeyType(input.keyType);
-  const day = checkDay(input.day);
-  const options = reconciliationOptions(input.options);
+export async function vsyncReconciliationWorkflow(input: ReconciliationInput): Promise<ReconciliationResult> {
+  // Input no retry can fix fails the workflow at once, naming each bad field; the continuation is the workflow's own.
+  const { continuation: _carried, ...given } = input;
+  const { reconciliation } = vsyncDomain.workflows;
+  const { keyType, day, options: givenOptions } = parseInput(reconciliation.type, reconciliation.input, given);
+  const options = reconciliationOptions(givenOptions);
   const reconciliationId = workflowInfo().workflowId;
   const startedAt = new Date().toISOString();
   const timings: Record<string, number> = {};
@@ -181,7 +185,7 @@ export async function reconciliationWorkflow(input: ReconciliationInput): Promis
         await sleep(`${options.filePollIntervalSeconds} seconds`);
         // Hours of polling would outgrow one history: carry on in a fresh one.
         if (workflowInfo().continueAsNewSuggested) {
-          await continueAsNew<typeof reconciliationWorkflow>({ ...input, continuation });
+          await continueAsNew<typeof vsyncReconciliationWorkflow>({ ...input, continuation });
         }
       }
     }

@@ -1,4 +1,4 @@
-import type { IsoDate } from './dates';
+import type { IsoDate } from '@fleet/shared-domain';
 
 export interface LicenseRenewalInput {
   licenseId: string;
