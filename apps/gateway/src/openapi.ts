@@ -1,6 +1,7 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020';
 import type { RequestHandler } from 'express';
 import { sendProblem } from './problem';
+import { schedulesOpenApi } from './schedules/openapi';
 
 const problem = { $ref: '#/components/schemas/Problem' };
 const errorResponses = {
@@ -37,29 +38,7 @@ export const openApiDocument = {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key, or a JWT (HS256) with scopes workflow.schedule:read / workflow.schedule:write (schedules) and vsync:read / vsync:write (vsync)' } },
     schemas: {
       Problem: { type: 'object', properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' } }, required: ['title', 'status'] },
-      Schedule: {
-        type: 'object',
-        properties: {
-          workflow_id: { type: 'string' },
-          schedule_id: { type: 'string' },
-          project: { type: 'string' },
-          cron: { type: 'string' },
-          timezone: { type: 'string' },
-          enabled: { type: 'boolean' },
-          is_override: { type: 'boolean' },
-          config: { type: 'object' },
-          next_run_time: { type: ['string', 'null'], format: 'date-time' },
-          last_run_time: { type: ['string', 'null'], format: 'date-time' },
-          last_run_status: { type: ['string', 'null'] },
-        },
-      },
-      SetEnabled: { type: 'object', additionalProperties: false, required: ['enabled'], properties: { enabled: { type: 'boolean' } } },
-      Backfill: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['start', 'end'],
-        properties: { start: { type: 'string', format: 'date-time' }, end: { type: 'string', format: 'date-time' } },
-      },
+      ...schedulesOpenApi.components.schemas,
       VsyncVerificationRequest: {
         type: 'object',
         additionalProperties: false,
@@ -183,28 +162,7 @@ export const openApiDocument = {
     },
   },
   paths: {
-    '/api/v0/schedules': { get: { operationId: 'listSchedules', security, responses: { '200': { description: 'Every declared schedule' }, ...errorResponses } } },
-    '/api/v0/schedules/{workflowId}': {
-      get: { operationId: 'getSchedule', security, parameters: [workflowId], responses: { '200': { description: 'The schedule' }, ...errorResponses } },
-      put: {
-        operationId: 'setScheduleEnabled',
-        security,
-        parameters: [workflowId],
-        requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/SetEnabled' } } } },
-        responses: { '200': { description: 'Overridden until the next reload' }, ...errorResponses },
-      },
-      delete: { operationId: 'deleteSchedule', security, parameters: [workflowId], responses: { '204': { description: 'Deleted (re-created on reload while declared)' }, ...errorResponses } },
-    },
-    '/api/v0/schedules/{workflowId}/trigger': { post: { operationId: 'triggerSchedule', security, parameters: [workflowId], responses: { '202': { description: 'Triggered' }, ...errorResponses } } },
-    '/api/v0/schedules/{workflowId}/backfill': {
-      post: {
-        operationId: 'backfillSchedule',
-        security,
-        parameters: [workflowId],
-        requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/Backfill' } } } },
-        responses: { '202': { description: 'Backfill requested' }, ...errorResponses },
-      },
-    },
+    ...Object.fromEntries(Object.entries(schedulesOpenApi.paths).map(([path, item]) => [`/api/v0${path}`, item])),
     '/api/v0/vsync/verifications': {
       post: {
         operationId: 'startVsyncVerification',
