@@ -35,7 +35,9 @@ export default tseslint.config(
   ...nx.configs['flat/typescript'],
   {
     files: ['**/*.ts'],
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    // One TypeScript program for the whole workspace (the root tsconfig.json): with a program per project
+    // tsconfig.json, each holding its dependencies' sources, a full lint runs out of memory.
+    languageOptions: { parserOptions: { project: './tsconfig.json', tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
