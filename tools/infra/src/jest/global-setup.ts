@@ -12,6 +12,15 @@ import { TEST_ENV } from '../testing/env';
  * each (see createTestContext), so parallel files never collide.
  */
 export default async function globalSetup(): Promise<void> {
+  // A Jest run started by a test (the domain generator's test runs the generated domain's tests)
+  // uses the infrastructure of the run it was started from, and bundles only its own workflows.
+  const outerDir = process.env[TEST_ENV.dir];
+  if (process.env[TEST_ENV.temporalAddress] && outerDir) {
+    const nested = path.join(outerDir, 'nested', String(process.pid));
+    process.env[TEST_ENV.bundles] = JSON.stringify(await buildAllBundles(path.join(nested, 'bundles')));
+    process.env[TEST_ENV.nestedDir] = nested;
+    return;
+  }
   const dir = path.join(fleetDir, 'test', String(process.pid));
   rmSync(dir, { recursive: true, force: true });
   const [temporalPort, postgresPort, pulsarWebPort, pulsarBrokerPort] = [await freePort(), await freePort(), await freePort(), await freePort()];

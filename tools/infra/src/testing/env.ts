@@ -5,6 +5,8 @@ export const TEST_ENV = {
   /** JSON: each worker app's pre-built workflow bundle, keyed by app (`license-worker`). */
   bundles: 'FLEET_TEST_BUNDLES',
   dir: 'FLEET_TEST_DIR',
+  /** Set in a Jest run started by a test: its own folder inside the outer run's. */
+  nestedDir: 'FLEET_TEST_NESTED_DIR',
   pulsarWsUrl: 'FLEET_TEST_PULSAR_WS_URL',
   pulsarAdminUrl: 'FLEET_TEST_PULSAR_ADMIN_URL',
 } as const;
