@@ -1,6 +1,6 @@
 export * from './schema';
 export { licenseMigrations } from './migrations';
-export { findExpiredPage, previewExpired, deactivatePage, type OnDeactivated } from './deactivation-repository';
-export { startBatch, recordPageFailure, finishBatch } from './batch-repository';
-export { queueRemindersPage, type QueuedReminder } from './reminders-repository';
-export { renewLicense, LicenseNotFoundError } from './renewal-repository';
+export { findExpiredPage, previewExpired, deactivateExpiredAgents, reinstateAfterRenewal, type DeactivatedAgent, type Reinstatement } from './agent.repository';
+export { startBatch, recordPageFailure, finishBatch, findPageResult, savePageResult, findRenewalResult, recordRenewal } from './batch.repository';
+export { findRemindersDue, queueReminders, type DueReminder, type QueuedReminder, type RemindersPage } from './reminder.repository';
+export { renewLicense, LicenseNotFoundError } from './license.repository';

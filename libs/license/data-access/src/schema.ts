@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Kysely, Selectable, Transaction } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 /** DATE columns are read as 'YYYY-MM-DD' strings (see the shared db type parsers). */
@@ -100,3 +100,8 @@ export type NewAgentLicense = Insertable<AgentLicensesTable>;
 export type Notification = Selectable<NotificationsTable>;
 export type AgentStatusHistory = Selectable<AgentStatusHistoryTable>;
 export type BatchOperation = Selectable<BatchOperationsTable>;
+
+/** What a repository function runs on: the database, or a transaction an activity opened. */
+export type LicenseDb = Kysely<LicenseDatabase> | Transaction<LicenseDatabase>;
+/** A transaction an activity opened: repository functions of several statements that must commit together take this. */
+export type LicenseTransaction = Transaction<LicenseDatabase>;
