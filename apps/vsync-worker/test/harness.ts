@@ -76,7 +76,7 @@ export async function vsyncTestEnv(name: string, simOptions: Parameters<typeof s
     async seedBoth(keyType, count, from = 0) {
       const entries = Array.from({ length: count }, (_, i) => syntheticEntry(keyType, from + i, PARTICIPANT));
       sim.addEntries(entries);
-      for (let i = 0; i < entries.length; i += 1000) await changeEntries(db, keyType, { upserts: entries.slice(i, i + 1000) });
+      for (let i = 0; i < entries.length; i += 1000) await db.transaction().execute((trx) => changeEntries(trx, keyType, { upserts: entries.slice(i, i + 1000) }));
     },
     verify(input = {}, workflowId = `verification-${randomUUID()}`) {
       return ctx.client.workflow.execute('vsyncVerificationWorkflow', { taskQueue: VSYNC_TASK_QUEUE, workflowId, args: [input] });

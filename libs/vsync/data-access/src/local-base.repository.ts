@@ -1,7 +1,11 @@
 import { computeCid, xorInto, type EntryAttributes } from '@fleet/vsync-dict-bridge';
-import type { KeyType } from '@fleet/vsync-contracts';
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { VsyncDatabase } from './schema';
+import type { KeyType, VsyncRecalculation } from '@fleet/vsync-contracts';
+import { sql } from 'kysely';
+import type { VsyncDb, VsyncTransaction } from './schema';
+import { bitsToHex } from './vsync-bits';
+
+// The local base of DICT entries, one key type at a time: its entries, the history of their CIDs,
+// and its VSync (the XOR of its CIDs), which every change keeps up to date in the same transaction.
 
 /** An entry of the local base: the nine attributes and the RequestId that created it. */
 export interface LocalEntry extends EntryAttributes {
@@ -23,15 +27,11 @@ export interface ChangeOutcome {
   unchanged: string[];
 }
 
-type Db = Kysely<VsyncDatabase> | Transaction<VsyncDatabase>;
-
 /**
- * Changes entries of one key type and, in the same transaction, their key type's VSync (XOR of
- * the CIDs added and removed) and the history of CIDs. Pass the caller's transaction to make the
- * change part of something larger (a correction and its bookkeeping); a Kysely instance gets its own.
+ * Changes entries of one key type and, in the caller's transaction, their key type's VSync (XOR of
+ * the CIDs added and removed) and the history of CIDs: they commit together or not at all.
  */
-export async function changeEntries(db: Db, keyType: KeyType, changes: EntryChanges): Promise<ChangeOutcome> {
-  if (!db.isTransaction) return (db as Kysely<VsyncDatabase>).transaction().execute((tx) => changeEntries(tx, keyType, changes));
+export async function changeEntries(trx: VsyncTransaction, keyType: KeyType, changes: EntryChanges): Promise<ChangeOutcome> {
   // Last change of a key wins inside one call; a key may not be both upserted and removed.
   const upserts = [...new Map((changes.upserts ?? []).map((e) => [e.key, e])).values()];
   const removals = changes.removals ?? [];
@@ -48,7 +48,7 @@ export async function changeEntries(db: Db, keyType: KeyType, changes: EntryChan
     const col = <K extends keyof LocalEntry>(k: K) => upserts.map((e) => e[k]);
     // Lock the keys first: the statement below then reads their latest CIDs (a row locked inside the
     // same statement that updates it would be skipped).
-    await sql`SELECT 1 FROM dict_entries WHERE key_type = ${keyType} AND key = ANY(${col('key')}::text[]) ORDER BY key FOR UPDATE`.execute(db);
+    await sql`SELECT 1 FROM dict_entries WHERE key_type = ${keyType} AND key = ANY(${col('key')}::text[]) ORDER BY key FOR UPDATE`.execute(trx);
     const { rows } = await sql<{ key: string; new_cid: Buffer; old_cid: Buffer | null }>`
       WITH input AS (
         SELECT * FROM unnest(${col('key')}::text[], ${col('requestId')}::uuid[], ${cids}::text[], ${col('ownerTaxIdNumber')}::text[],
@@ -67,7 +67,7 @@ export async function changeEntries(db: Db, keyType: KeyType, changes: EntryChan
         WHERE dict_entries.cid <> excluded.cid
         RETURNING key, cid
       )
-      SELECT up.key, up.cid AS new_cid, old.cid AS old_cid FROM up LEFT JOIN old USING (key)`.execute(db);
+      SELECT up.key, up.cid AS new_cid, old.cid AS old_cid FROM up LEFT JOIN old USING (key)`.execute(trx);
     const changed = new Set<string>();
     for (const row of rows) {
       changed.add(row.key);
@@ -84,7 +84,7 @@ export async function changeEntries(db: Db, keyType: KeyType, changes: EntryChan
     await sql`
       INSERT INTO dict_cids (cid, key_type, key, request_id)
       SELECT decode(cid, 'hex'), ${keyType}, key, request_id FROM unnest(${cids}::text[], ${col('key')}::text[], ${col('requestId')}::uuid[]) AS t(cid, key, request_id)
-      ON CONFLICT (cid) DO NOTHING`.execute(db);
+      ON CONFLICT (cid) DO NOTHING`.execute(trx);
   }
 
   if (removals.length > 0) {
@@ -92,7 +92,7 @@ export async function changeEntries(db: Db, keyType: KeyType, changes: EntryChan
       DELETE FROM dict_entries e
       USING unnest(${removals.map((r) => r.key)}::text[], ${removals.map((r) => r.cid ?? null)}::text[]) AS r(key, cid)
       WHERE e.key_type = ${keyType} AND e.key = r.key AND (r.cid IS NULL OR e.cid = decode(r.cid, 'hex'))
-      RETURNING e.key, e.cid`.execute(db);
+      RETURNING e.key, e.cid`.execute(trx);
     const gone = new Set<string>();
     for (const row of rows) {
       gone.add(row.key);
@@ -106,7 +106,58 @@ export async function changeEntries(db: Db, keyType: KeyType, changes: EntryChan
   if (outcome.added.length + outcome.updated.length + outcome.removed.length > 0) {
     await sql`
       UPDATE vsync_state SET vsync = vsync # ('x' || ${delta.toString('hex')})::bit(256), entries = entries + ${entriesDelta}, updated_at = now()
-      WHERE key_type = ${keyType}`.execute(db);
+      WHERE key_type = ${keyType}`.execute(trx);
   }
   return outcome;
+}
+
+export interface IncrementalVsync {
+  keyType: KeyType;
+  vsync: string;
+  entries: number;
+}
+
+/** The incremental VSyncs: one row each, read without touching the entries. */
+export async function readVsyncs(db: VsyncDb, keyTypes?: KeyType[]): Promise<IncrementalVsync[]> {
+  const { rows } = await sql<{ key_type: KeyType; bits: string; entries: number }>`
+    SELECT key_type, vsync::text AS bits, entries FROM vsync_state
+    ${keyTypes ? sql`WHERE key_type = ANY(${keyTypes}::text[])` : sql``} ORDER BY key_type`.execute(db);
+  return rows.map((r) => ({ keyType: r.key_type, vsync: bitsToHex(r.bits), entries: Number(r.entries) }));
+}
+
+/**
+ * The full recalculation, for audit: XOR of every stored CID of the key type and, in the same
+ * pass, each CID re-derived from its attributes (HMAC-SHA256 in SQL), compared with the
+ * incremental value. The caller's transaction must be REPEATABLE READ (checked), so both are read
+ * from one snapshot and a repair loses no concurrent change (that one fails to serialize instead).
+ * With `repair`, a disagreeing incremental VSync is set to the full one.
+ */
+export async function recalculateVsync(trx: VsyncTransaction, keyType: KeyType, options: { repair?: boolean } = {}): Promise<VsyncRecalculation> {
+  const started = Date.now();
+  const { rows: isolation } = await sql<{ level: string }>`SELECT current_setting('transaction_isolation') AS level`.execute(trx);
+  const level = isolation[0]?.level ?? '';
+  if (level !== 'repeatable read' && level !== 'serializable') throw new Error(`recalculateVsync needs a repeatable read transaction, not ${level}`);
+  const [incremental] = await readVsyncs(trx, [keyType]);
+  const { rows } = await sql<{ entries: number; bits: string | null; corrupt: number }>`
+    SELECT count(*)::bigint AS entries,
+      bit_xor(('x' || encode(cid, 'hex'))::bit(256))::text AS bits,
+      count(*) FILTER (WHERE cid <> hmac(convert_to(concat_ws('&', key_type, key, owner_tax_id_number, owner_name, owner_trade_name,
+        participant, branch, account_number, account_type), 'UTF8'), uuid_send(request_id), 'sha256'))::bigint AS corrupt
+    FROM dict_entries WHERE key_type = ${keyType}`.execute(trx);
+  const row = rows[0];
+  if (!incremental || !row) throw new Error(`no VSync row for ${keyType}: migrations not applied?`);
+  const full = row.bits ? bitsToHex(row.bits) : '0'.repeat(64);
+  const agree = full === incremental.vsync && Number(row.entries) === incremental.entries;
+  if (!agree && options.repair) {
+    await sql`UPDATE vsync_state SET vsync = ('x' || ${full})::bit(256), entries = ${Number(row.entries)}, updated_at = now() WHERE key_type = ${keyType}`.execute(trx);
+  }
+  return {
+    keyType,
+    incremental: incremental.vsync,
+    full,
+    agree,
+    entries: Number(row.entries),
+    corruptEntries: Number(row.corrupt),
+    millis: Date.now() - started,
+  };
 }

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
 
 /** The vsync tables as kysely sees them (see migrations/ for constraints and why). */
 export interface VsyncDatabase {
@@ -47,3 +47,8 @@ export interface VsyncDatabase {
   vsync_divergences: { reconciliation_id: string; cid: Buffer; kind: 'only_in_dict' | 'only_local'; key: string | null; applied_at: Date | null; outcome: string | null };
   vsync_corrections: { id: Generated<number>; reconciliation_id: string; cid: Buffer; action: string; key: string | null; applied_at: Generated<Date> };
 }
+
+/** What a repository function runs on: the database, or a transaction an activity opened. */
+export type VsyncDb = Kysely<VsyncDatabase> | Transaction<VsyncDatabase>;
+/** A transaction an activity opened: repository functions of several statements that must commit together take this. */
+export type VsyncTransaction = Transaction<VsyncDatabase>;

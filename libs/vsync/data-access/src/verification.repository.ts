@@ -1,8 +1,10 @@
 import type { KeyType, KeyTypeVerification } from '@fleet/vsync-contracts';
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { VsyncDatabase } from './schema';
+import { sql } from 'kysely';
+import type { VsyncDb } from './schema';
 
-export async function recordVerification(db: Kysely<VsyncDatabase>, v: KeyTypeVerification & { requestedBy: string }): Promise<void> {
+// The verification log: each answer DICT gave, and each daily run once.
+
+export async function recordVerification(db: VsyncDb, v: KeyTypeVerification & { requestedBy: string }): Promise<void> {
   await db
     .insertInto('vsync_verifications')
     .values({
@@ -18,7 +20,7 @@ export async function recordVerification(db: Kysely<VsyncDatabase>, v: KeyTypeVe
 }
 
 /** When DICT last answered OK for the key type. */
-export async function lastOkAt(db: Kysely<VsyncDatabase>, keyType: KeyType): Promise<Date | null> {
+export async function lastOkAt(db: VsyncDb, keyType: KeyType): Promise<Date | null> {
   const row = await db
     .selectFrom('vsync_verifications')
     .select('verified_at')
@@ -31,7 +33,7 @@ export async function lastOkAt(db: Kysely<VsyncDatabase>, keyType: KeyType): Pro
 }
 
 /** Logs a verification run once; true when this call logged it (so its summary is published once). */
-export async function recordVerificationRun(db: Kysely<VsyncDatabase> | Transaction<VsyncDatabase>, runId: string, day: string, summary: unknown): Promise<boolean> {
+export async function recordVerificationRun(db: VsyncDb, runId: string, day: string, summary: unknown): Promise<boolean> {
   const result = await sql`
     INSERT INTO vsync_verification_runs (run_id, day, summary) VALUES (${runId}, ${day}, ${JSON.stringify(summary)}::jsonb)
     ON CONFLICT (run_id) DO NOTHING`.execute(db);
