@@ -172,6 +172,6 @@ describe('invalid input', () => {
       workflowId: `deactivation-invalid-${randomUUID()}`,
       args: [{ batchSize: 0 }],
     });
-    await expect(run).rejects.toMatchObject({ cause: { message: expect.stringContaining('batchSize must be an integer from 1 to 10000') } });
+    await expect(run).rejects.toMatchObject({ cause: { type: 'InvalidInput', nonRetryable: true, message: expect.stringContaining('batchSize: Too small: expected number to be >=1') } });
   });
 });

@@ -183,7 +183,7 @@ it('stops with a notification when the CID file is not ready within the wait, an
 
 it('fails at once, naming the field, on a bad input (no retry, nothing touched)', async () => {
   const failure = async (run: Promise<unknown>) => String(((await run.catch((e: unknown) => e)) as { cause?: Error }).cause?.message);
-  expect(await failure(env.reconcile('EVP', { fileWaitHours: 0.0001 }))).toMatch(/fileWaitHours must be a number from 0.001 to 72/);
-  expect(await failure(env.reconcile('PIX' as never))).toMatch(/keyType must be one of CPF, CNPJ, PHONE, EMAIL, EVP/);
-  expect(await failure(env.verify({ day: '22/11/2026' }))).toMatch(/day must be a date YYYY-MM-DD/);
+  expect(await failure(env.reconcile('EVP', { fileWaitHours: 0.0001 }))).toMatch(/options\.fileWaitHours: Too small: expected number to be >=0\.001/);
+  expect(await failure(env.reconcile('PIX' as never))).toMatch(/keyType: Invalid option: expected one of "CPF"\|"CNPJ"\|"PHONE"\|"EMAIL"\|"EVP"/);
+  expect(await failure(env.verify({ day: '22/11/2026' }))).toMatch(/day: expected a real calendar date YYYY-MM-DD/);
 });
