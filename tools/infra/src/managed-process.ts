@@ -3,12 +3,20 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from './paths';
 
+/** How a process ended: its exit code, or the signal that ended it. */
+export interface ExitStatus {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 export interface ManagedProcess {
   readonly name: string;
   readonly pid: number;
   readonly child: ChildProcess;
-  /** Resolves when the process has exited. */
+  /** Resolves when the process has exited, with its code (null when a signal ended it). */
   readonly exited: Promise<number | null>;
+  /** The same, with the signal. */
+  readonly exit: Promise<ExitStatus>;
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<void>;
 }
 
@@ -53,17 +61,22 @@ export function spawnManaged(options: SpawnOptions): ManagedProcess {
     throw new Error(`could not start ${options.name}: ${options.command} ${options.args.join(' ')}`);
   }
   const pid = child.pid;
-  const exited = new Promise<number | null>((resolve) => {
-    child.once('exit', (code) => resolve(code));
-    child.once('error', () => resolve(null));
+  const exit = new Promise<ExitStatus>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+    child.once('error', () => resolve({ code: null, signal: null }));
   });
+  const exited = exit.then((s) => s.code);
   const stopSignal = options.stopSignal ?? 'SIGTERM';
-  watchWithReaper(pid, stopSignal);
+  const reaper = watchWithReaper(pid, stopSignal);
+  // Its job ends with the process: a reaper left behind would signal a pid that may be reused,
+  // and a supervisor restarting a process would pile them up.
+  void exit.then(() => reaper.kill('SIGKILL'));
   return {
     name: options.name,
     pid,
     child,
     exited,
+    exit,
     async stop(signal = stopSignal, graceMs = 10_000) {
       if (child.exitCode !== null || child.signalCode !== null) return;
       killGroup(pid, signal);
@@ -83,13 +96,14 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
 }
 
 /** Asks a detached reaper to stop `pid` (with `signal`) once this process is gone. */
-export function watchWithReaper(pid: number, signal: NodeJS.Signals = 'SIGTERM'): void {
+export function watchWithReaper(pid: number, signal: NodeJS.Signals = 'SIGTERM'): ChildProcess {
   const reaper = spawn(
     process.execPath,
     [...tsxLoaderArgs(), path.join(__dirname, 'reaper.ts'), String(process.pid), `${pid}:${signal}`],
     { cwd: repoRoot, detached: true, stdio: 'ignore' },
   );
   reaper.unref();
+  return reaper;
 }
 
 /**
