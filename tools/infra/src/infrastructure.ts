@@ -9,7 +9,10 @@ export interface InfrastructureOptions {
   temporalPort: number;
   /** Web UI port; headless when omitted. */
   temporalUiPort?: number;
-  /** Keep state across restarts (start: Temporal in a file, PostgreSQL kept), or throw it away (tests, benchmarks). */
+  /**
+   * Keep state across restarts (start: Temporal in a file, PostgreSQL's cluster, Pulsar's topics,
+   * messages and subscriptions), or throw it away (tests, benchmarks: fresh every time).
+   */
   persistent: boolean;
   postgresPort: number;
   /** An external PostgreSQL server; the embedded one is started when absent. */
@@ -18,6 +21,8 @@ export interface InfrastructureOptions {
   postgresSettings?: Record<string, string>;
   /** Start a Pulsar standalone broker on these ports (when Java is present). */
   pulsar?: { webPort: number; brokerPort: number };
+  /** Progress worth a line (a download); console.log by default. */
+  log?: (line: string) => void;
 }
 
 export interface Infrastructure {
@@ -53,6 +58,8 @@ export async function startInfrastructure(options: InfrastructureOptions): Promi
           webPort: options.pulsar.webPort,
           brokerPort: options.pulsar.brokerPort,
           logFile: path.join(options.dir, 'logs', 'pulsar.log'),
+          keepData: options.persistent,
+          log: options.log,
         })
       : Promise.resolve(undefined),
   ]);

@@ -46,11 +46,18 @@ export function resolvePulsarHome(log: (line: string) => void = console.log): st
   execFileSync('mvn', ['-q', '-B', 'dependency:get', `-Dartifact=${DISTRIBUTION}`, '-Dtransitive=false'], { stdio: ['ignore', 'inherit', 'inherit'] });
   const repo = process.env.MAVEN_REPO ?? path.join(homedir(), '.m2', 'repository');
   const archive = path.join(repo, 'org/apache/pulsar/pulsar-server-distribution', PULSAR_VERSION, `pulsar-server-distribution-${PULSAR_VERSION}-bin.tar.gz`);
-  const staging = `${home}.partial`;
+  // A folder of this process's own: two starts fetching at once do not unpack into each other.
+  const staging = `${home}.partial-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
   execFileSync('tar', ['xzf', archive, '-C', staging, '--strip-components=1']);
-  renameSync(staging, home);
+  try {
+    renameSync(staging, home);
+  } catch (err) {
+    // Another start got there first: its copy is as good.
+    rmSync(staging, { recursive: true, force: true });
+    if (!existsSync(path.join(home, 'bin', 'pulsar'))) throw err;
+  }
   return home;
 }
 
@@ -60,21 +67,29 @@ export interface PulsarOptions {
   webPort: number;
   brokerPort: number;
   logFile: string;
-  /** Keep the data of an earlier start in `dir` (a restart); by default every start is fresh. */
+  /**
+   * Keep the data of an earlier start in `dir` (a restart): topics, messages, subscriptions and
+   * their cursors. By default every start is fresh. (Standalone gives its bookie a port of its
+   * own choosing at every start, whatever --bookkeeper-port says; data kept by a bookie on another
+   * port is read back all the same: tried with messages published, some acknowledged, a restart.)
+   */
   keepData?: boolean;
   /** The broker's environment (PATH finds java); this process's by default. */
   env?: NodeJS.ProcessEnv;
+  /** Where the one-time download says what it does; console.log by default. */
+  log?: (line: string) => void;
 }
 
 /**
  * Starts a real Pulsar standalone broker: functions worker and stream storage off, a small heap,
- * its own config (loopback bind and advertised address, ensemble and quorums of 1, the WebSocket
- * service on), a fresh data folder, and waits until the admin API answers.
+ * its own config (broker, web service and bookie bound to 127.0.0.1 and advertised there,
+ * ensemble and quorums of 1, the WebSocket service on), a fresh data folder unless told to keep
+ * it, and waits until the admin API answers.
  */
 export async function startPulsarStandalone(options: PulsarOptions): Promise<PulsarServer> {
   const env = options.env ?? process.env;
   if (!javaAvailable(env)) throw new PulsarUnavailableError('Java 17 or later is not on PATH');
-  const home = resolvePulsarHome();
+  const home = resolvePulsarHome(options.log);
   const data = path.join(options.dir, 'data');
   if (!options.keepData) rmSync(data, { recursive: true, force: true });
   mkdirSync(data, { recursive: true });
@@ -91,6 +106,10 @@ export async function startPulsarStandalone(options: PulsarOptions): Promise<Pul
     managedLedgerDefaultWriteQuorum: '1',
     managedLedgerDefaultAckQuorum: '1',
     brokerShutdownTimeoutMs: '3000',
+    // Standalone reads its bookie's settings from this file too. With no interface named, the
+    // bookie listens on every interface; with one, it binds the address it advertises (127.0.0.1,
+    // set by standalone). Checked with ss: broker, web service and bookie all on 127.0.0.1.
+    listeningInterface: 'lo',
   };
   let text = readFileSync(path.join(home, 'conf', 'standalone.conf'), 'utf8');
   for (const [key, value] of Object.entries(overrides)) {
