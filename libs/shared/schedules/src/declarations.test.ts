@@ -1,5 +1,6 @@
+import path from 'node:path';
 import { z } from 'zod';
-import { DeclarationError, parseDeclarations, type DeclarationProblem } from './declarations';
+import { declarationFileName, DeclarationError, parseDeclarations, type DeclarationProblem } from './declarations';
 
 const schemas = {
   reportWorkflow: z.object({ dryRun: z.boolean().optional(), days: z.number().int().min(1).optional() }).strict(),
@@ -115,6 +116,32 @@ workflows:
       ['workflows[0].type', 'unknown workflow type nopeWorkflow'],
       ['workflows[2].id', 'b is declared twice for reports-worker (also in apps/reports/workflows.yaml)'],
     ]);
+  });
+
+  it("a worker's own file: refuses another project, a task queue its worker does not poll, and a memo too large", () => {
+    const rules = { project: 'reports-worker', taskQueues: ['reports'] };
+    const problems = (text: string) => {
+      try {
+        parseDeclarations([{ file: 'apps/reports/workflows.yaml', text }], schemas, rules);
+      } catch (err) {
+        return (err as DeclarationError).problems.map((p) => `${p.line}: ${p.path}: ${p.reason}`);
+      }
+      return [];
+    };
+    expect(problems(valid)).toEqual([]);
+    expect(problems(valid.replace('project: reports-worker', 'project: billing-worker'))).toEqual(["2: project: billing-worker is not this worker's project (reports-worker)"]);
+    expect(problems(oneSchedule('cron: "@daily"').replace('task_queue: reports', 'task_queue: elsewhere'))).toEqual([
+      "5: workflows[0].task_queue: elsewhere is not a task queue of reports-worker's worker (reports)",
+    ]);
+    const bigSchemas = { reportWorkflow: z.object({ note: z.string() }).strict() };
+    expect(() => parseDeclarations([{ file: 'w.yaml', text: oneSchedule(`cron: "@daily"\ninput: { note: ${'x'.repeat(3000)} }`) }], bigSchemas)).toThrow(
+      /w\.yaml:7: workflows\[0\]\.schedule: the declaration takes \d+ bytes in the schedule's memo, more than 2048: keep its input small/,
+    );
+  });
+
+  it('names files relative to the repository', () => {
+    expect(declarationFileName(path.join(__dirname, '..', '..', '..', '..', 'apps', 'license-worker', 'workflows.yaml'))).toBe('apps/license-worker/workflows.yaml');
+    expect(declarationFileName('/nowhere/workflows.yaml')).toBe('/nowhere/workflows.yaml');
   });
 
   it('refuses a file that is not YAML, and reports every file at once', () => {

@@ -1,14 +1,17 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { declarationMemo, MAX_DECLARATION_MEMO_BYTES } from './compile';
 import { parseCron, type CronSpec } from './cron';
 import { parseDuration } from './durations';
+import { OVERLAP_POLICIES, type OverlapPolicyName } from './policies';
 
-export const OVERLAP_POLICIES = ['skip', 'buffer_one', 'buffer_all', 'cancel_other', 'terminate_other', 'allow_all'] as const;
-export type OverlapPolicyName = (typeof OVERLAP_POLICIES)[number];
+export { OVERLAP_POLICIES, type OverlapPolicyName };
 
 /** One `schedule:` block, validated, with the workflow it starts. */
 export interface ScheduleDeclaration {
+  /** The declaring file, relative to the repository (see declarationFileName). */
   file: string;
   project: string;
   workflowId: string;
@@ -99,13 +102,21 @@ function pathText(path: readonly PropertyKey[]): string {
 /** Input schemas by workflow type, from the domains' contracts libs. */
 export type InputSchemas = Record<string, z.ZodType>;
 
+/** What a file must also agree with when it is one worker's own (its domain's manifest). */
+export interface DeclarationRules {
+  /** The project every file must name (the worker's own). */
+  project?: string;
+  /** The task queues the project's worker polls: a workflow declared on another would never run. */
+  taskQueues?: readonly string[];
+}
+
 /**
  * Validates declaration files, all of them before anything acts: cron, time zone, policy,
  * durations, dates, and each `input` against its workflow's input schema. Throws one
  * DeclarationError listing every problem with its file, path, line and reason.
  */
-export function parseDeclarations(files: { file: string; text: string }[], inputSchemas: InputSchemas): ScheduleDeclaration[] {
-  return parseDeclarationSet(files, inputSchemas).declarations;
+export function parseDeclarations(files: { file: string; text: string }[], inputSchemas: InputSchemas, rules: DeclarationRules = {}): ScheduleDeclaration[] {
+  return parseDeclarationSet(files, inputSchemas, rules).declarations;
 }
 
 /** The declarations, and every project a file names (a project with no schedule left still owns its orphans). */
@@ -114,7 +125,7 @@ export interface DeclarationSet {
   projects: string[];
 }
 
-export function parseDeclarationSet(files: { file: string; text: string }[], inputSchemas: InputSchemas): DeclarationSet {
+export function parseDeclarationSet(files: { file: string; text: string }[], inputSchemas: InputSchemas, rules: DeclarationRules = {}): DeclarationSet {
   const problems: DeclarationProblem[] = [];
   const declarations: ScheduleDeclaration[] = [];
   const projects = new Set<string>();
@@ -141,8 +152,17 @@ export function parseDeclarationSet(files: { file: string; text: string }[], inp
       }
       continue;
     }
+    if (rules.project !== undefined && parsed.data.project !== rules.project) {
+      problems.push({ file, path: 'project', line: lineOf(['project']), reason: `${parsed.data.project} is not this worker's project (${rules.project})` });
+      continue;
+    }
     projects.add(parsed.data.project);
     parsed.data.workflows.forEach((w, index) => {
+      if (rules.taskQueues && !rules.taskQueues.includes(w.task_queue)) {
+        const at = ['workflows', index, 'task_queue'];
+        problems.push({ file, path: pathText(at), line: lineOf(at), reason: `${w.task_queue} is not a task queue of ${parsed.data.project}'s worker (${rules.taskQueues.join(', ')})` });
+        return;
+      }
       if (!w.schedule) return;
       const at = ['workflows', index, 'schedule'];
       const schema = inputSchemas[w.type];
@@ -167,7 +187,7 @@ export function parseDeclarationSet(files: { file: string; text: string }[], inp
       }
       seen.set(key, file);
       const s = w.schedule;
-      declarations.push({
+      const declaration: ScheduleDeclaration = {
         file,
         project: parsed.data.project,
         workflowId: w.id,
@@ -184,21 +204,42 @@ export function parseDeclarationSet(files: { file: string; text: string }[], inp
         startAt: s.start_at ? new Date(s.start_at) : undefined,
         endAt: s.end_at ? new Date(s.end_at) : undefined,
         input: s.input === undefined ? undefined : input.data,
-      });
+      };
+      // The schedule's memo holds the declaration: it stays small.
+      const bytes = Buffer.byteLength(JSON.stringify(declarationMemo(declaration)));
+      if (bytes > MAX_DECLARATION_MEMO_BYTES) {
+        problems.push({ file, path: pathText(at), line: lineOf(at), reason: `the declaration takes ${bytes} bytes in the schedule's memo, more than ${MAX_DECLARATION_MEMO_BYTES}: keep its input small` });
+        return;
+      }
+      declarations.push(declaration);
     });
   }
   if (problems.length) throw new DeclarationError(problems);
   return { declarations, projects: [...projects] };
 }
 
-/** Reads and validates declaration files from disk. */
-export function loadDeclarationSet(paths: string[], inputSchemas: InputSchemas): DeclarationSet {
-  const files = paths.map((file) => {
+/**
+ * How notes, memos and messages name a declaration file: relative to the repository (the nearest
+ * folder above it holding nx.json), `apps/license-worker/workflows.yaml`, wherever the checkout is;
+ * a file outside any repository by its absolute path.
+ */
+export function declarationFileName(file: string): string {
+  const absolute = path.resolve(file);
+  for (let dir = path.dirname(absolute); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'nx.json'))) return path.relative(dir, absolute).split(path.sep).join('/');
+    if (path.dirname(dir) === dir) return absolute;
+  }
+}
+
+/** Reads and validates declaration files from disk, each named relative to its repository. */
+export function loadDeclarationSet(paths: string[], inputSchemas: InputSchemas, rules: DeclarationRules = {}): DeclarationSet {
+  const files = paths.map((p) => {
+    const file = declarationFileName(p);
     try {
-      return { file, text: readFileSync(file, 'utf8') };
+      return { file, text: readFileSync(p, 'utf8') };
     } catch (err) {
       throw new DeclarationError([{ file, path: '(file)', reason: `cannot be read: ${(err as Error).message}` }]);
     }
   });
-  return parseDeclarationSet(files, inputSchemas);
+  return parseDeclarationSet(files, inputSchemas, rules);
 }

@@ -1,7 +1,7 @@
 import { createTestContext, waitFor, type TestContext } from '@fleet/tools-infra/testing';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { z } from 'zod';
-import { declarationHash, declarationInNote, OVERLAP_POLICIES, parseDeclarations, reconcile, scheduleIdOf, type ScheduleDeclaration, type Verify } from '../src';
+import { declarationFromMemo, declarationHash, declarationInNote, OVERLAP_POLICIES, parseDeclarations, reconcile, scheduleIdOf, type ScheduleDeclaration, type Verify } from '../src';
 
 const schemas = { reportWorkflow: z.object({ days: z.number().int().optional() }).strict() };
 let ctx: TestContext;
@@ -15,7 +15,7 @@ function declare(project: string, workflows: { id: string; schedule: string }[])
   const text = `project: ${project}\nworkflows:\n${workflows
     .map((w) => `  - id: ${w.id}\n    type: reportWorkflow\n    task_queue: reports\n    schedule: ${w.schedule}\n`)
     .join('')}`;
-  return parseDeclarations([{ file: `${project}.yaml`, text }], schemas);
+  return parseDeclarations([{ file: `apps/${project}/workflows.yaml`, text }], schemas);
 }
 
 const run = (declarations: ScheduleDeclaration[], projects: string[], extra: { plan?: boolean; orphans?: 'delete' | 'pause'; verify?: Verify; keepOverrides?: boolean } = {}) =>
@@ -42,7 +42,7 @@ async function listedAsWritten(declarations: ScheduleDeclaration[]): Promise<voi
 }
 
 describe('reconcile', () => {
-  it('creates, fires, updates exactly once on a change, leaves an unchanged set alone, deletes what is no longer declared', async () => {
+  it('creates, fires, replaces exactly once on a change, leaves an unchanged set alone, deletes what is no longer declared', async () => {
     const v1 = declare('lifecycle', [
       { id: 'fast', schedule: '{ cron: "@every 1s", overlap_policy: allow_all }' },
       { id: 'daily', schedule: '{ cron: "0 3 * * *", timezone: America/Sao_Paulo, input: { days: 1 } }' },
@@ -54,6 +54,24 @@ describe('reconcile', () => {
     const created = await run(v1, ['lifecycle']);
     expect(created.writes).toBe(2);
     expect(created.outcomes.every((o) => o.status === 'done')).toBe(true);
+    // The memo holds the declaration: what the API shows, from Temporal alone.
+    const daily = await describe_(scheduleIdOf('lifecycle', 'daily'));
+    expect(declarationFromMemo(daily.memo)).toEqual({
+      v: 1,
+      hash: declarationHash(v1[1] as ScheduleDeclaration),
+      file: 'apps/lifecycle/workflows.yaml',
+      project: 'lifecycle',
+      workflowId: 'daily',
+      type: 'reportWorkflow',
+      taskQueue: 'reports',
+      cron: '0 3 * * *',
+      timezone: 'America/Sao_Paulo',
+      enabled: true,
+      overlapPolicy: 'skip',
+      pauseOnFailure: false,
+      input: { days: 1 },
+    });
+    expect(daily.state.note).toBe(`managed by Fleet from apps/lifecycle/workflows.yaml (declaration ${declarationHash(v1[1] as ScheduleDeclaration)})`);
     await waitFor('the schedule to fire', async () => (await describe_(scheduleIdOf('lifecycle', 'fast'))).info.recentActions.length > 0, 15_000);
 
     const again = await run(v1, ['lifecycle']);
@@ -66,8 +84,10 @@ describe('reconcile', () => {
     ]);
     const changed = await run(v2, ['lifecycle']);
     expect(changed.writes).toBe(1);
-    expect(changed.outcomes.find((o) => o.action === 'update')).toMatchObject({ scheduleId: scheduleIdOf('lifecycle', 'daily'), reason: 'the declaration changed' });
-    expect((await describe_(scheduleIdOf('lifecycle', 'daily'))).spec.calendars?.[0]?.hour).toEqual([{ start: 4, end: 4, step: 1 }]);
+    expect(changed.outcomes.find((o) => o.action === 'replace')).toMatchObject({ scheduleId: scheduleIdOf('lifecycle', 'daily'), reason: 'the declaration changed', status: 'done' });
+    const replaced = await describe_(scheduleIdOf('lifecycle', 'daily'));
+    expect(replaced.spec.calendars?.[0]?.hour).toEqual([{ start: 4, end: 4, step: 1 }]);
+    expect(declarationFromMemo(replaced.memo)).toMatchObject({ cron: '0 4 * * *', hash: declarationHash(v2[1] as ScheduleDeclaration) });
     expect((await run(v2, ['lifecycle'])).writes).toBe(0);
 
     const removed = await run(v2.filter((d) => d.workflowId === 'daily'), ['lifecycle']);
@@ -158,16 +178,16 @@ describe('reconcile', () => {
     expect(deep.calls.describe).toBe(declarations.length);
   });
 
-  it('a declaration change is never hidden by a listing that lags: it is one describe and one update', async () => {
+  it('a declaration change is never hidden by a listing that lags: it is one describe and one replace (delete, create)', async () => {
     const v1 = declare('lag', [{ id: 'a', schedule: '{ cron: "0 1 * * *" }' }, { id: 'b', schedule: '{ cron: "0 1 * * *" }' }]);
     await run(v1, ['lag']);
     await listedAsWritten(v1);
     const v2 = declare('lag', [{ id: 'a', schedule: '{ cron: "0 1 * * *", input: { days: 2 } }' }, { id: 'b', schedule: '{ cron: "0 1 * * *" }' }]);
     const changed = await run(v2, ['lag']);
-    expect(changed.outcomes.map((o) => [o.action, o.reason])).toEqual([['update', 'the declaration changed'], ['unchanged', 'as declared']]);
-    expect(changed.calls).toMatchObject({ list: 1, describe: 1, update: 1 });
+    expect(changed.outcomes.map((o) => [o.action, o.reason])).toEqual([['replace', 'the declaration changed'], ['unchanged', 'as declared']]);
+    expect(changed.calls).toMatchObject({ list: 1, describe: 1, delete: 1, create: 1, update: 0 });
     expect((await describe_(scheduleIdOf('lag', 'a'))).action).toMatchObject({ args: [{ days: 2 }] });
-    // Right away, while the listing may still show the old note: no second write.
+    // Right away, while the listing may still show the old memo and note: no second write.
     expect((await run(v2, ['lag'])).writes).toBe(0);
   });
 
