@@ -1,33 +1,46 @@
 import type { Client, Connection } from '@temporalio/client';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express from 'express';
 import type { Logger } from '@fleet/shared-observability';
 import { Counter, Histogram, type Registry } from 'prom-client';
-import { sendProblem } from './problem';
-import { licenseRoutes } from './routes/license';
+import {
+  clientRateLimit,
+  identify,
+  jsonBodies,
+  loadDomainApis,
+  problemErrorHandler,
+  rejectAnonymous,
+  sendProblem,
+  withDeadline,
+  type AuthConfig,
+  type DomainApi,
+} from '@fleet/shared-http';
 import { scheduleRoutes } from './routes/schedules';
-import { vsyncRoutes } from './routes/vsync';
-import { authenticate, type AuthConfig, type Principal } from './auth';
-import { openApiDocument } from './openapi';
-import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
+import { API_BASE, gatewayOpenApiDocument } from './openapi';
 import type { DeclarationSet } from '@fleet/shared-schedules';
-import { isTemporalUnreachable } from './temporal-errors';
 import type { ScheduleReconciler } from './schedules/reconciler';
 
 export interface GatewayDeps {
   client: Client;
   logger: Logger;
   registry: Registry;
-  /** Bound on each request's calls to Temporal. */
+  /** Bound on each request's calls to Temporal, together. */
   rpcTimeoutMs: number;
   reconciler: ScheduleReconciler;
   declared: DeclarationSet;
   auth: AuthConfig;
-  /** Requests per minute per client on the schedules API, and separately on the vsync API. */
+  /** Requests per minute per client on every /api route. */
   rateLimitPerMinute: number;
+  /** The domains' HTTP APIs; by default every `libs/<domain>/api` of the workspace (found from the folders). */
+  domainApis?: readonly DomainApi[];
 }
 
-/** The express API in front of the workers: it reaches them only through Temporal. */
-export function createGatewayApp({ client, logger, registry, rpcTimeoutMs, reconciler, declared, auth, rateLimitPerMinute }: GatewayDeps): express.Express {
+/**
+ * The express API in front of the workers, which it reaches only through Temporal. Every /api route
+ * goes through one pipeline: bearer authentication, the per-client rate limit (failed
+ * authentication counted per address), JSON bodies checked before they are read, each domain's
+ * router and the schedules API, problem+json for every error.
+ */
+export function createGatewayApp({ client, logger, registry, rpcTimeoutMs, reconciler, declared, auth, rateLimitPerMinute, domainApis = loadDomainApis() }: GatewayDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   const requests = new Counter({
@@ -52,7 +65,6 @@ export function createGatewayApp({ client, logger, registry, rpcTimeoutMs, recon
     });
     next();
   });
-  app.use(express.json({ limit: '64kb' }));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -61,7 +73,7 @@ export function createGatewayApp({ client, logger, registry, rpcTimeoutMs, recon
   app.get('/readyz', async (_req, res) => {
     const schedules = { state: reconciler.state, ...(reconciler.lastError ? { lastError: reconciler.lastError } : {}) };
     try {
-      await client.withDeadline(Date.now() + rpcTimeoutMs, () => (client.connection as Connection).healthService.check({}));
+      await withDeadline(client, rpcTimeoutMs, () => (client.connection as Connection).healthService.check({}));
     } catch (err) {
       res.status(503).json({ status: 'not ready', reason: `Temporal unreachable: ${String(err)}`, schedules });
       return;
@@ -73,38 +85,19 @@ export function createGatewayApp({ client, logger, registry, rpcTimeoutMs, recon
     res.type(registry.contentType).send(await registry.metrics());
   });
 
-  app.get('/api/v0/openapi.json', (_req, res) => {
+  // The pipeline of every /api route: who is calling; the limit (per principal, or per address for
+  // a refused token, so failed attempts count); 401 for a refused token; bodies.
+  app.use('/api', identify(auth), clientRateLimit({ perMinute: rateLimitPerMinute }), rejectAnonymous(), ...jsonBodies());
+
+  const openApiDocument = gatewayOpenApiDocument(domainApis);
+  app.get(`${API_BASE}/openapi.json`, (_req, res) => {
     res.json(openApiDocument);
   });
-  // The schedules and vsync APIs: bearer token first (so the limit counts per client), then 100/min
-  // per client on each.
-  const limiter = () =>
-    rateLimit({
-      windowMs: 60_000,
-      limit: rateLimitPerMinute,
-      standardHeaders: 'draft-7',
-      legacyHeaders: false,
-      keyGenerator: (req, res) => (res.locals.principal as Principal | undefined)?.id ?? ipKeyGenerator(req.ip ?? 'unknown'),
-      handler: (_req, res) => sendProblem(res, 429, 'Too many requests', `at most ${rateLimitPerMinute} requests a minute per client`),
-    });
-  app.use('/api/v0/schedules', authenticate(auth), limiter());
+  const ctx = { client, rpcTimeoutMs, logger, registry };
+  for (const domainApi of domainApis) app.use(API_BASE, domainApi.router(ctx));
   app.use('/api/v0', scheduleRoutes(client, declared, registry, rpcTimeoutMs));
-  app.use('/api/v0/vsync', authenticate(auth), limiter(), vsyncRoutes(client, rpcTimeoutMs));
-  app.use('/api/v0', licenseRoutes(client, rpcTimeoutMs));
 
   app.use((_req, res) => sendProblem(res, 404, 'Not found', 'no such route'));
-  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const bodyError = err as { type?: string; status?: number; message?: string };
-    if (bodyError.type === 'entity.parse.failed') {
-      return sendProblem(res, 400, 'Invalid request body', `the body is not valid JSON: ${bodyError.message}`);
-    }
-    if (bodyError.type === 'entity.too.large') return sendProblem(res, 413, 'Payload too large', 'the body exceeds 64 KB');
-    if (isTemporalUnreachable(err)) {
-      logger.warn({ err, path: req.path }, 'Temporal unreachable');
-      return sendProblem(res, 503, 'Temporal unavailable', 'Temporal is unreachable; try again later.');
-    }
-    logger.error({ err, path: req.path }, 'request failed');
-    sendProblem(res, 500, 'Internal error', 'the request failed; see the gateway log');
-  });
+  app.use(problemErrorHandler(logger));
   return app;
 }

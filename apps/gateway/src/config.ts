@@ -7,7 +7,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     {
       ...envSchemas.temporal,
       GATEWAY_PORT: envSchemas.port(3000),
-      /** How long one call to Temporal may take before the request answers 503. */
+      /** The address the API listens on: loopback unless said otherwise (0.0.0.0 in a container). */
+      GATEWAY_HOST: z.string().min(1).default('127.0.0.1'),
+      /** How long a request's calls to Temporal may take, together, before it answers 503. */
       TEMPORAL_RPC_TIMEOUT_MS: envSchemas.positiveInt(5000),
       LOG_LEVEL: envSchemas.logLevel,
       /** Declaration files, comma-separated; by default every apps/<app>/workflows.yaml. */
@@ -17,10 +19,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       SCHEDULE_ORPHANS: z.enum(['delete', 'pause']).default('delete'),
       /** Static API keys: `name=key:scope scope,...`. */
       GATEWAY_API_KEYS: z.string().optional(),
-      /** HS256 secret of the JWTs the gateway accepts; none accepted without it. */
+      /** HS256 secret of the JWTs the gateway accepts (each must carry an exp); none accepted without it. */
       GATEWAY_JWT_SECRET: z.string().min(16, 'at least 16 characters').optional(),
       GATEWAY_JWT_ISSUER: z.string().optional(),
       GATEWAY_JWT_AUDIENCE: z.string().optional(),
+      /** Requests a minute per client (principal, or address for failed authentication) on every /api route. */
       GATEWAY_RATE_LIMIT_PER_MINUTE: envSchemas.positiveInt(100),
       /** With a database, one gateway at a time reconciles (an advisory lock). */
       DATABASE_URL: envSchemas.url.optional(),

@@ -6,7 +6,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('gateway', config.LOG_LEVEL);
   const gateway = await startGateway(config, logger);
-  logger.info({ port: gateway.port, temporal: config.TEMPORAL_ADDRESS }, 'gateway listening');
+  logger.info({ host: gateway.host, port: gateway.port, temporal: config.TEMPORAL_ADDRESS }, 'gateway listening');
   const stop = () => {
     logger.info('gateway stopping');
     gateway.close().then(

@@ -1,7 +1,8 @@
 import { createLogger } from '@fleet/shared-observability';
 import { createTestContext, freePort, waitFor, type ManagedProcess, type TestContext } from '@fleet/tools-infra/testing';
+import { checkedFetch } from './conformance';
+import { testGatewayConfig } from './gateway-config';
 import { startLicenseWorkerProcess } from './license-worker-process';
-import { loadConfig } from '../src/config';
 import { startGateway, type RunningGateway } from '../src/gateway';
 
 let ctx: TestContext;
@@ -9,14 +10,14 @@ let gateway: RunningGateway;
 let worker: ManagedProcess;
 let api: string;
 const logger = createLogger('gateway', 'silent');
+const KEY = 'license-rw-123';
+const READ_ONLY = 'license-r-456';
+const KEYS = `ops=${KEY}:license:read license:write,viewer=${READ_ONLY}:license:read`;
 
 beforeAll(async () => {
   ctx = await createTestContext('gateway');
   worker = startLicenseWorkerProcess(ctx, 'gateway-test');
-  gateway = await startGateway(
-    loadConfig({ TEMPORAL_ADDRESS: ctx.temporal.address, TEMPORAL_NAMESPACE: ctx.temporal.namespace, GATEWAY_PORT: '0' }),
-    logger,
-  );
+  gateway = await startGateway(testGatewayConfig(ctx, { GATEWAY_API_KEYS: KEYS }), logger);
   api = `http://127.0.0.1:${gateway.port}/api/v0`;
 });
 
@@ -26,21 +27,28 @@ afterAll(async () => {
   await ctx.close();
 });
 
-const post = (route: string, body: unknown) =>
-  fetch(`${api}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+type Body = Record<string, unknown>;
+// Every answer is checked against the OpenAPI document before a test looks at it.
+const get = <T = Body>(route: string, token = KEY) => checkedFetch<T>(`${api}${route}`, { headers: { authorization: `Bearer ${token}` } });
+const post = <T = Body>(route: string, body: unknown, token = KEY) =>
+  checkedFetch<T>(`${api}${route}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 
-async function finished(route: string): Promise<Record<string, unknown>> {
+async function finished(route: string): Promise<Body> {
   return waitFor(`${route} to finish`, async () => {
-    const body = (await (await fetch(`${api}${route}`)).json()) as Record<string, unknown>;
+    const { body } = await get(route);
     return body.status !== 'RUNNING' && body;
   }, 60_000, 200);
 }
 
 describe('POST /api/v0/license-deactivations', () => {
   it('starts a dry run: 202 with workflow and run ids, then its status and summary', async () => {
-    const res = await post('/license-deactivations', { dryRun: true, batchDate: '2026-03-01' });
+    const res = await post<{ workflowId: string; runId: string }>('/license-deactivations', { dryRun: true, batchDate: '2026-03-01' });
     expect(res.status).toBe(202);
-    const started = (await res.json()) as { workflowId: string; runId: string };
+    const started = res.body;
     expect(started).toMatchObject({ batchDate: '2026-03-01', dryRun: true, runId: expect.any(String) });
     expect(started.workflowId).toMatch(/^license-deactivation-2026-03-01-dry-run-/);
     expect(res.headers.get('location')).toBe(`/api/v0/license-deactivations/${started.workflowId}`);
@@ -48,84 +56,92 @@ describe('POST /api/v0/license-deactivations', () => {
     const status = await finished(`/license-deactivations/${started.workflowId}`);
     expect(status).toMatchObject({
       workflowId: started.workflowId,
+      type: 'licenseDeactivationWorkflow',
       status: 'COMPLETED',
+      closeTime: expect.any(String),
       result: { batchDate: '2026-03-01', dryRun: true, wouldDeactivate: 0, failures: 0 },
     });
   });
 
   it('defaults the batch date to today in Asia/Kolkata', async () => {
-    const res = await post('/license-deactivations', { dryRun: false });
+    const res = await post<{ batchDate: string }>('/license-deactivations', { dryRun: false });
     expect(res.status).toBe(202);
-    const { batchDate } = (await res.json()) as { batchDate: string };
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kolkata' }).format(new Date());
-    expect(batchDate).toBe(today);
+    expect(res.body.batchDate).toBe(today);
   });
 
   it.each([
     [{}, 'dryRun', 'expected true or false'],
     [{ dryRun: 'yes' }, 'dryRun', 'expected true or false'],
-    [{ dryRun: true, batchDate: '2026-02-30' }, 'batchDate', 'expected a calendar date YYYY-MM-DD'],
+    [{ dryRun: true, batchDate: '2026-02-30' }, 'batchDate', 'expected a real calendar date YYYY-MM-DD'],
     [{ dryRun: true, batchSize: 0 }, 'batchSize', 'Too small'],
     [{ dryRun: true, gracePeriodDays: 1.5 }, 'gracePeriodDays', 'expected int'],
     [{ dryRun: true, cursor: 'x' }, 'cursor', 'unknown field'],
   ])('rejects %j with a 400 naming %s', async (body, field, message) => {
-    const res = await post('/license-deactivations', body);
+    const res = await post<{ errors: unknown[] }>('/license-deactivations', body);
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    const problem = (await res.json()) as { errors: { field: string; message: string }[] };
-    expect(problem.errors).toEqual([{ field, message: expect.stringContaining(message) }]);
+    expect(res.body.errors).toEqual([{ field, message: expect.stringContaining(message) }]);
   });
 
   it('rejects a body that is not JSON', async () => {
-    const res = await post('/license-deactivations', '{"dryRun": tru');
+    const res = await post<{ detail: string }>('/license-deactivations', '{"dryRun": tru');
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { detail: string }).detail).toMatch(/not valid JSON/);
+    expect(res.body.detail).toBe('the body is not valid JSON');
+  });
+
+  it('needs license:write', async () => {
+    const res = await post<{ detail: string }>('/license-deactivations', { dryRun: true }, READ_ONLY);
+    expect(res.status).toBe(403);
+    expect(res.body.detail).toBe('this needs the scope license:write');
   });
 });
 
 describe('GET /api/v0/license-deactivations/{workflowId}', () => {
-  it('is 404 for an unknown workflow and for a workflow of another type', async () => {
-    expect((await fetch(`${api}/license-deactivations/nope`)).status).toBe(404);
-    const renewal = (await (await post('/license-renewals', { licenseId: 'LIC-X', renewalDate: '2027-01-01' })).json()) as { workflowId: string };
-    const res = await fetch(`${api}/license-deactivations/${renewal.workflowId}`);
+  it('is the same plain 404 for an unknown workflow and for a workflow of another type', async () => {
+    const unknown = await get<{ detail: string }>('/license-deactivations/nope', READ_ONLY);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.detail).toBe('no such license deactivation');
+    const renewal = await post<{ workflowId: string }>('/license-renewals', { licenseId: 'LIC-X', renewalDate: '2027-01-01' });
+    const res = await get<{ detail: string }>(`/license-deactivations/${renewal.body.workflowId}`, READ_ONLY);
     expect(res.status).toBe(404);
-    expect(((await res.json()) as { detail: string }).detail).toMatch(/is a licenseRenewalWorkflow/);
+    // Nothing says what the id is.
+    expect(res.body.detail).toBe('no such license deactivation');
+    expect(JSON.stringify(res.body)).not.toMatch(/Renewal|renewal/);
   });
 });
 
 describe('POST /api/v0/license-renewals', () => {
   it('starts one renewal per license and date; a failed one reports why', async () => {
-    const first = await post('/license-renewals', { licenseId: 'LIC-MISSING', renewalDate: '2027-05-01' });
+    const first = await post<{ workflowId: string; runId: string }>('/license-renewals', { licenseId: 'LIC-MISSING', renewalDate: '2027-05-01' });
     expect(first.status).toBe(202);
-    const { workflowId } = (await first.json()) as { workflowId: string };
-    expect(workflowId).toBe('license-renewal-LIC-MISSING-2027-05-01');
-    const status = await finished(`/license-renewals/${workflowId}`);
-    expect(status).toMatchObject({ status: 'FAILED', failure: 'license LIC-MISSING does not exist' });
+    expect(first.body).toMatchObject({ workflowId: 'license-renewal-LIC-MISSING-2027-05-01', runId: expect.any(String), alreadyStarted: false });
+    const status = await finished(`/license-renewals/${first.body.workflowId}`);
+    expect(status).toMatchObject({ type: 'licenseRenewalWorkflow', status: 'FAILED', failure: 'license LIC-MISSING does not exist' });
   });
 
   it('rejects a renewal without a license id', async () => {
-    const res = await post('/license-renewals', { renewalDate: '2027-05-01' });
+    const res = await post<{ errors: { field: string }[] }>('/license-renewals', { renewalDate: '2027-05-01' });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { errors: { field: string }[] }).errors[0]!.field).toBe('licenseId');
+    expect(res.body.errors[0]!.field).toBe('licenseId');
   });
 });
 
 describe('Temporal unreachable', () => {
   it('answers 503 saying so, quickly, and readiness reports not ready', async () => {
-    const port = await freePort();
     const offline = await startGateway(
-      loadConfig({ TEMPORAL_ADDRESS: `127.0.0.1:${port}`, GATEWAY_PORT: '0', TEMPORAL_RPC_TIMEOUT_MS: '1500' }),
+      testGatewayConfig({ temporal: { address: `127.0.0.1:${await freePort()}` } }, { TEMPORAL_RPC_TIMEOUT_MS: '1500', GATEWAY_API_KEYS: KEYS }),
       logger,
     );
     try {
       const started = Date.now();
-      const res = await fetch(`http://127.0.0.1:${offline.port}/api/v0/license-deactivations`, {
+      const res = await checkedFetch<{ detail: string }>(`http://127.0.0.1:${offline.port}/api/v0/license-deactivations`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
         body: JSON.stringify({ dryRun: true }),
       });
       expect(res.status).toBe(503);
-      expect(((await res.json()) as { detail: string }).detail).toMatch(/Temporal is unreachable/);
+      expect(res.body.detail).toMatch(/Temporal is unreachable/);
       expect(Date.now() - started).toBeLessThan(10_000);
       const ready = await fetch(`http://127.0.0.1:${offline.port}/readyz`);
       expect(ready.status).toBe(503);

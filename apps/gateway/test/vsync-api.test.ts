@@ -6,6 +6,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import jwt from 'jsonwebtoken';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startGateway, type RunningGateway } from '../src/gateway';
+import { checkedFetch, type CheckedResponse } from './conformance';
 
 // The SDK's own error lines only.
 try {
@@ -106,15 +107,16 @@ afterAll(async () => {
   await ctx?.close();
 });
 
+// Every answer is checked against the OpenAPI document before a test looks at it.
 const call = (method: string, route: string, token: string | null, body?: unknown) =>
-  fetch(`${base}${route}`, {
+  checkedFetch(`${base}${route}`, {
     method,
     headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
-const json = async <T = Record<string, unknown>>(res: Response) => (await res.json()) as T;
+const json = <T = Record<string, unknown>>(res: CheckedResponse<unknown>) => res.body as T;
 
-type Run = { workflowId: string; runId: string; status: string; startTime: string; closeTime: string | null; state?: Record<string, unknown> | null; result?: Record<string, unknown> };
+type Run = { workflowId: string; runId: string; type: string; status: string; startTime: string; closeTime: string | null; progress?: Record<string, unknown> | null; result?: Record<string, unknown> };
 
 async function startVerification(day: string): Promise<{ workflowId: string; runId: string; day: string }> {
   const res = await call('POST', '/vsync/verifications', WRITE, { day, keyTypes: ['CPF', 'EMAIL'] });
@@ -127,11 +129,11 @@ const reconciliationWhen = (workflowId: string, check: (run: Run) => boolean) =>
   waitFor(`${workflowId} to match`, async () => {
     const res = await call('GET', `/vsync/reconciliations/${workflowId}`, READ);
     if (res.status !== 200) return undefined;
-    const run = await json<Run>(res);
+    const run = json<Run>(res);
     return check(run) && run;
   }, 30_000, 200);
 
-const awaitingApproval = (run: Run) => run.status === 'RUNNING' && run.state?.phase === 'awaiting-approval';
+const awaitingApproval = (run: Run) => run.status === 'RUNNING' && run.progress?.phase === 'awaiting-approval';
 
 describe('a verification, its reconciliation and its approval', () => {
   const day = '2026-04-01';
@@ -147,7 +149,7 @@ describe('a verification, its reconciliation and its approval', () => {
 
   it('lists it, completed, with its summary', async () => {
     const listed = await waitFor('the verification listed as completed', async () => {
-      const { verifications } = await json<{ verifications: Run[] }>(await call('GET', '/vsync/verifications', READ));
+      const { verifications } = json<{ verifications: Run[] }>(await call('GET', '/vsync/verifications', READ));
       const run = verifications.find((v) => v.workflowId === verificationId);
       return run?.status === 'COMPLETED' && run;
     }, 30_000, 200);
@@ -157,17 +159,18 @@ describe('a verification, its reconciliation and its approval', () => {
       verifications: [expect.objectContaining({ keyType: 'CPF', result: 'NOK' }), expect.objectContaining({ keyType: 'EMAIL', result: 'OK' })],
       reconciliations: [{ keyType: 'CPF', workflowId: reconciliationId, started: true }],
     });
-    const one = await json<Run>(await call('GET', `/vsync/verifications/${verificationId}`, READ));
-    expect(one).toMatchObject({ workflowId: verificationId, status: 'COMPLETED', result: { day } });
+    const one = json<Run>(await call('GET', `/vsync/verifications/${verificationId}`, READ));
+    expect(one).toMatchObject({ workflowId: verificationId, type: 'vsyncVerificationWorkflow', status: 'COMPLETED', result: { day } });
   });
 
   it('lists the reconciliation waiting for approval, with its live state', async () => {
     const listed = await waitFor('the reconciliation listed awaiting approval', async () => {
-      const { reconciliations } = await json<{ reconciliations: Run[] }>(await call('GET', '/vsync/reconciliations', READ));
+      const { reconciliations } = json<{ reconciliations: Run[] }>(await call('GET', '/vsync/reconciliations', READ));
       const run = reconciliations.find((r) => r.workflowId === reconciliationId);
       return run && awaitingApproval(run) && run;
     }, 30_000, 200);
-    expect(listed.state).toMatchObject({
+    expect(listed.type).toBe('vsyncReconciliationWorkflow');
+    expect(listed.progress).toMatchObject({
       reconciliationId,
       keyType: 'CPF',
       phase: 'awaiting-approval',
@@ -176,20 +179,20 @@ describe('a verification, its reconciliation and its approval', () => {
       approval: { required: true, decision: null, by: null },
     });
     const one = await reconciliationWhen(reconciliationId, awaitingApproval);
-    expect(one.state).toMatchObject({ phase: 'awaiting-approval' });
+    expect(one.progress).toMatchObject({ phase: 'awaiting-approval' });
     expect(notifications).toContain(`${reconciliationId}: approval-required`);
   });
 
   it('approves it: 200 with its state, then it applies and completes; a second decision is 409', async () => {
     const res = await call('POST', `/vsync/reconciliations/${reconciliationId}/approve`, WRITE, { by: 'ops@fleet', reason: 'expected drift' });
     expect(res.status).toBe(200);
-    expect(await json(res)).toMatchObject({ workflowId: reconciliationId, decision: 'approved', state: { reconciliationId, phase: 'awaiting-approval' } });
+    expect(json(res)).toMatchObject({ workflowId: reconciliationId, decision: 'approved', state: { reconciliationId, phase: 'awaiting-approval' } });
 
     // Still running (applying): the workflow's own validator refuses.
     const again = await call('POST', `/vsync/reconciliations/${reconciliationId}/reject`, WRITE, { by: 'someone-else' });
     expect(again.status).toBe(409);
     expect(again.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect((await json(again)).detail).toMatch(/not waiting for approval/);
+    expect(json(again).detail).toMatch(/not waiting for approval/);
 
     const done = await reconciliationWhen(reconciliationId, (r) => r.status === 'COMPLETED');
     expect(done.result).toMatchObject({
@@ -203,9 +206,9 @@ describe('a verification, its reconciliation and its approval', () => {
     // Closed: refused before reaching the workflow.
     const closed = await call('POST', `/vsync/reconciliations/${reconciliationId}/approve`, WRITE, { by: 'ops@fleet' });
     expect(closed.status).toBe(409);
-    expect((await json(closed)).detail).toMatch(/not waiting for approval \(it is COMPLETED\)/);
+    expect(json(closed).detail).toMatch(/not waiting for approval \(it is COMPLETED\)/);
 
-    const { reconciliations } = await json<{ reconciliations: Run[] }>(await call('GET', '/vsync/reconciliations?limit=5', READ));
+    const { reconciliations } = json<{ reconciliations: Run[] }>(await call('GET', '/vsync/reconciliations?limit=5', READ));
     expect(reconciliations.find((r) => r.workflowId === reconciliationId)).toBeDefined();
   });
 });
@@ -218,7 +221,7 @@ describe('rejecting', () => {
     await reconciliationWhen(reconciliationId, awaitingApproval);
     const res = await call('POST', `/vsync/reconciliations/${reconciliationId}/reject`, WRITE, { by: 'ops@fleet', reason: 'too many' });
     expect(res.status).toBe(200);
-    expect(await json(res)).toMatchObject({ decision: 'rejected' });
+    expect(json(res)).toMatchObject({ decision: 'rejected' });
     const done = await reconciliationWhen(reconciliationId, (r) => r.status === 'COMPLETED');
     expect(done.result).toMatchObject({
       outcome: 'rejected',
@@ -230,9 +233,9 @@ describe('rejecting', () => {
 
 describe('listing', () => {
   it('is newest first and honours limit', async () => {
-    const { verifications } = await json<{ verifications: Run[] }>(await call('GET', '/vsync/verifications?limit=1', READ));
+    const { verifications } = json<{ verifications: Run[] }>(await call('GET', '/vsync/verifications?limit=1', READ));
     expect(verifications).toHaveLength(1);
-    const all = await json<{ verifications: Run[] }>(await call('GET', '/vsync/verifications', READ));
+    const all = json<{ verifications: Run[] }>(await call('GET', '/vsync/verifications', READ));
     const starts = all.verifications.map((v) => v.startTime);
     expect(starts).toEqual([...starts].sort().reverse());
   });
@@ -240,12 +243,12 @@ describe('listing', () => {
   it.each(['0', '101', 'many'])('rejects limit=%s with a 400 naming limit', async (limit) => {
     const res = await call('GET', `/vsync/reconciliations?limit=${limit}`, READ);
     expect(res.status).toBe(400);
-    expect((await json<{ errors: { field: string }[] }>(res)).errors[0]!.field).toBe('limit');
+    expect((json<{ errors: { field: string }[] }>(res)).errors[0]!.field).toBe('limit');
   });
 });
 
 describe('unknown workflows', () => {
-  it('404 for an unknown id, and for a workflow of the other type', async () => {
+  it('the same plain 404 for an unknown id and for a workflow of the other type, which it does not name', async () => {
     for (const res of [
       await call('GET', '/vsync/reconciliations/nope', READ),
       await call('GET', '/vsync/verifications/nope', READ),
@@ -256,26 +259,31 @@ describe('unknown workflows', () => {
       expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     }
     const { workflowId } = await startVerification('2026-04-03');
-    const wrongType = await call('POST', `/vsync/reconciliations/${workflowId}/approve`, WRITE, { by: 'ops' });
-    expect(wrongType.status).toBe(404);
-    expect((await json(wrongType)).detail).toMatch(/is a vsyncVerificationWorkflow, not a vsyncReconciliationWorkflow/);
+    for (const wrongType of [
+      await call('POST', `/vsync/reconciliations/${workflowId}/approve`, WRITE, { by: 'ops' }),
+      await call('GET', `/vsync/reconciliations/${workflowId}`, READ),
+    ]) {
+      expect(wrongType.status).toBe(404);
+      expect(json(wrongType)).toMatchObject({ title: 'Not found', detail: 'no such reconciliation' });
+      expect(JSON.stringify(json(wrongType))).not.toMatch(/[Vv]erification/);
+    }
   });
 });
 
 describe('validation', () => {
   it.each([
-    [{ day: '2026-4-1' }, 'day', 'expected a calendar date YYYY-MM-DD'],
+    [{ day: '2026-4-1' }, 'day', 'expected a real calendar date YYYY-MM-DD'],
     [{ keyTypes: ['CPF', 'IBAN'] }, 'keyTypes.1', 'Invalid option'],
     [{ keyTypes: [] }, 'keyTypes', 'Too small'],
     [{ reconcile: 'yes' }, 'reconcile', 'expected boolean'],
     [{ reconciliation: { approvalThreshold: -1 } }, 'reconciliation.approvalThreshold', 'Too small'],
-    [{ reconciliation: { threshold: 5 } }, 'threshold', 'unknown field'],
+    [{ reconciliation: { threshold: 5 } }, 'reconciliation.threshold', 'unknown field'],
     [{ when: 'now' }, 'when', 'unknown field'],
   ])('rejects the verification body %j with a 400 naming %s', async (body, field, message) => {
     const res = await call('POST', '/vsync/verifications', WRITE, body);
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect((await json<{ errors: unknown[] }>(res)).errors).toEqual([{ field, message: expect.stringContaining(message) }]);
+    expect((json<{ errors: unknown[] }>(res)).errors).toEqual([{ field, message: expect.stringContaining(message) }]);
   });
 
   it.each([
@@ -286,13 +294,13 @@ describe('validation', () => {
   ])('rejects the decision %j with a 400 naming %s', async (body, field) => {
     const res = await call('POST', '/vsync/reconciliations/anything/approve', WRITE, body);
     expect(res.status).toBe(400);
-    expect((await json<{ errors: { field: string }[] }>(res)).errors.map((e) => e.field)).toEqual([field]);
+    expect((json<{ errors: { field: string }[] }>(res)).errors.map((e) => e.field)).toEqual([field]);
   });
 
   it('accepts no body at all (every field has a default)', async () => {
-    const res = await fetch(`${base}/vsync/verifications`, { method: 'POST', headers: { authorization: `Bearer ${WRITE}` } });
+    const res = await checkedFetch(`${base}/vsync/verifications`, { method: 'POST', headers: { authorization: `Bearer ${WRITE}` } });
     expect(res.status).toBe(202);
-    const { day, workflowId } = await json<{ day: string; workflowId: string }>(res);
+    const { day, workflowId } = json<{ day: string; workflowId: string }>(res);
     expect(day).toBe(new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Sao_Paulo' }).format(new Date()));
     expect(workflowId).toMatch(new RegExp(`^vsync-verification-${day}-manual-`));
   });
@@ -300,7 +308,7 @@ describe('validation', () => {
   it('rejects a body that is not JSON', async () => {
     const res = await call('POST', '/vsync/verifications', WRITE, '{"day": ');
     expect(res.status).toBe(400);
-    expect((await json(res)).detail).toMatch(/not valid JSON/);
+    expect(json(res).detail).toBe('the body is not valid JSON');
   });
 });
 
@@ -316,11 +324,11 @@ describe('authentication and scopes', () => {
   it('403 without the scope: vsync:write to start or decide, vsync:read to read', async () => {
     const start = await call('POST', '/vsync/verifications', READ, {});
     expect(start.status).toBe(403);
-    expect((await json(start)).detail).toBe('this needs the scope vsync:write');
+    expect(json(start).detail).toBe('this needs the scope vsync:write');
     expect((await call('POST', '/vsync/reconciliations/x/reject', READ, { by: 'ops' })).status).toBe(403);
     const list = await call('GET', '/vsync/reconciliations', SCHEDULES_ONLY);
     expect(list.status).toBe(403);
-    expect((await json(list)).detail).toBe('this needs the scope vsync:read');
+    expect(json(list).detail).toBe('this needs the scope vsync:read');
   });
 
   it('accepts a JWT carrying the scope', async () => {
@@ -346,7 +354,7 @@ describe('Temporal unreachable', () => {
         ['POST', '/vsync/verifications', {}],
         ['POST', '/vsync/reconciliations/x/approve', { by: 'ops' }],
       ] as const) {
-        const res = await fetch(`http://127.0.0.1:${offline.port}/api/v0${route}`, {
+        const res = await checkedFetch(`http://127.0.0.1:${offline.port}/api/v0${route}`, {
           method,
           headers: { authorization: `Bearer ${WRITE}`, 'content-type': 'application/json' },
           body: body && JSON.stringify(body),
@@ -363,7 +371,7 @@ describe('Temporal unreachable', () => {
 
 describe('OpenAPI', () => {
   it('documents every vsync route', async () => {
-    const doc = await json<{ paths: Record<string, Record<string, { operationId: string }>> }>(await fetch(`${base}/openapi.json`));
+    const doc = json<{ paths: Record<string, Record<string, { operationId: string }>> }>(await call('GET', '/openapi.json', READ));
     const operations = Object.entries(doc.paths)
       .filter(([p]) => p.startsWith('/api/v0/vsync'))
       .flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
