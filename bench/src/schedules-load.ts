@@ -2,6 +2,8 @@
  * The load generator of the schedules benchmark, run as its own process:
  * `node schedules-load.ts <baseUrl> <token> <requests> <concurrency> <workflowId>` prints JSON latencies.
  */
+import { forEachLimited } from '@fleet/shared-limits';
+
 const [base, token, requestsArg, concurrencyArg, workflowId] = process.argv.slice(2);
 const requests = Number(requestsArg);
 const concurrency = Number(concurrencyArg);
@@ -9,18 +11,13 @@ const concurrency = Number(concurrencyArg);
 async function measure(name: string, n: number, once: (i: number) => Promise<Response>): Promise<{ name: string; n: number; p50: number; p99: number; max: number; errors: number }> {
   const times: number[] = [];
   let errors = 0;
-  let next = 0;
-  const worker = async () => {
-    while (next < n) {
-      const i = next++;
-      const started = performance.now();
-      const res = await once(i);
-      await res.arrayBuffer();
-      times.push(performance.now() - started);
-      if (!res.ok) errors += 1;
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  await forEachLimited(Array.from({ length: n }, (_, i) => i), concurrency, Infinity, async (i) => {
+    const started = performance.now();
+    const res = await once(i);
+    await res.arrayBuffer();
+    times.push(performance.now() - started);
+    if (!res.ok) errors += 1;
+  });
   times.sort((a, b) => a - b);
   const at = (p: number) => Number((times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))] ?? 0).toFixed(1));
   return { name, n, p50: at(50), p99: at(99), max: at(100), errors };

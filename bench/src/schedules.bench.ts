@@ -18,6 +18,7 @@ import {
   type Verify,
 } from '@fleet/shared-schedules';
 import { licenseDomain } from '@fleet/license-contracts';
+import { forEachLimited } from '@fleet/shared-limits';
 import { appNodeArgs, fleetDir, freePort, repoRoot, spawnManaged, waitForPort } from '@fleet/tools-infra';
 import { startTemporalDevServer } from '@fleet/tools-infra/temporal-dev-server';
 import { Client, Connection } from '@temporalio/client';
@@ -45,21 +46,17 @@ function yamlFor(project: string, count: number, hourOf: (i: number) => number):
 /** The replaced strategy: nothing to compare with, so every declared schedule is written every pass. */
 async function rewriteEverything(client: Client, declarations: ScheduleDeclaration[]): Promise<number> {
   let writes = 0;
-  let next = 0;
-  const worker = async () => {
-    while (next < declarations.length) {
-      const desired = compileSchedule(declarations[next++] as ScheduleDeclaration);
-      const handle = client.schedule.getHandle(desired.scheduleId);
-      try {
-        await handle.describe();
-        await handle.update(() => ({ spec: desired.spec, action: desired.action, policies: desired.policies ?? {}, state: { paused: false } }));
-      } catch {
-        await client.schedule.create(desired);
-      }
-      writes += 1;
+  await forEachLimited(declarations, 10, Infinity, async (declaration) => {
+    const desired = compileSchedule(declaration);
+    const handle = client.schedule.getHandle(desired.scheduleId);
+    try {
+      await handle.describe();
+      await handle.update(() => ({ spec: desired.spec, action: desired.action, policies: desired.policies ?? {}, state: { paused: false } }));
+    } catch {
+      await client.schedule.create(desired);
     }
-  };
-  await Promise.all(Array.from({ length: 10 }, worker));
+    writes += 1;
+  });
   return writes;
 }
 
