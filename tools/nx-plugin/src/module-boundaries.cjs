@@ -70,7 +70,10 @@ function depConstraints(domains) {
     // The gateway reaches a domain only through its contracts, its HTTP API lib and Temporal.
     { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:shared', 'type:contracts', 'type:api'] },
     { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['*'] },
-    { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:workflows', 'type:activities', 'type:data-access', 'type:util', 'type:api'] },
+    { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:workflows', 'type:activities', 'type:data-access', 'type:util', 'type:api', 'type:runtime'] },
+    // The one bootstrap every worker app runs (libs/shared/worker): it wires a domain's database,
+    // outbox, schedules and Temporal worker, so it sees contracts, data access and utilities.
+    { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:contracts', 'type:data-access', 'type:util'] },
     // A domain's HTTP API (routes, OpenAPI) talks to the domain through its contracts and Temporal.
     { sourceTag: 'type:api', onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:api'] },
     { sourceTag: 'type:workflows', onlyDependOnLibsWithTags: ['type:contracts'], ...workflowSafe },
