@@ -16,7 +16,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       /** Synthetic entries seeded in each of the five key types at start (no events: history starts after). */
       DICT_SIM_SEED_PER_KEY_TYPE: z.coerce.number().int().min(0).default(0),
       DICT_SIM_FILE_PROCESSING_DELAY_MS: z.coerce.number().int().min(0).default(1000),
-      /** Where CID files go; a temporary directory by default. */
+      /** Keeps entries, CIDs, events and CID files here across restarts; in memory only when unset. */
+      DICT_SIM_DATA_DIR: z.string().min(1).optional(),
+      /** Where CID files go; the data folder's `files`, else a temporary directory. */
       DICT_SIM_FILE_DIR: z.string().min(1).optional(),
       /** JSON, e.g. {"CIDS_FILES_WRITE":{"refillPerMinute":60,"capacity":100}}; DICT's limits otherwise. */
       DICT_SIM_RATE_LIMITS: envSchemas.json(rateLimitsSchema).optional(),

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
@@ -25,6 +25,12 @@ export interface CidFileRecord {
   bytes?: bigint;
   sha256?: string;
   path?: string;
+}
+
+/** The files as a snapshot keeps them (JSON). */
+export interface CidFilesState {
+  nextId: string;
+  files: { id: string; keyType: DictKeyType; status: FileStatus; requestTime: string; creationTime?: string; bytes?: string; sha256?: string; path?: string }[];
 }
 
 export interface CidFilesDeps {
@@ -57,12 +63,15 @@ export class CidFiles {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly writing = new Set<Promise<void>>();
   private closed = false;
+  /** Changes so far (a file requested, or changing status): a snapshot is due when it moved. */
+  changes = 0;
 
   constructor(private readonly deps: CidFilesDeps) {}
 
   create(keyType: DictKeyType): CidFileRecord {
     const file: CidFileRecord = { id: this.nextId++, keyType, participant: this.deps.participant, status: FileStatus.REQUESTED, requestTime: new Date() };
     this.files.set(file.id, file);
+    this.changes++;
     this.deps.stats().files.requested++;
     this.later(this.deps.processingDelayMs, () => this.process(file));
     return { ...file };
@@ -70,7 +79,61 @@ export class CidFiles {
 
   get(id: bigint): CidFileRecord | undefined {
     const file = this.files.get(id);
-    return file && { ...file };
+    // The URL is the HTTP server's of this run (a restarted simulator may listen elsewhere).
+    return file && { ...file, ...(file.url ? { url: this.deps.urlOf(file.id) } : {}) };
+  }
+
+  /** Every file and the next id, for a snapshot. */
+  state(): CidFilesState {
+    return {
+      nextId: String(this.nextId),
+      files: [...this.files.values()].map((f) => ({
+        id: String(f.id),
+        keyType: f.keyType,
+        status: f.status,
+        requestTime: f.requestTime.toISOString(),
+        creationTime: f.creationTime?.toISOString(),
+        bytes: f.bytes === undefined ? undefined : String(f.bytes),
+        sha256: f.sha256,
+        path: f.path,
+      })),
+    };
+  }
+
+  /**
+   * Takes back the files of an earlier run: ids go on from where they were; a file still being
+   * generated is generated again (from the entries as they are now); an available one whose
+   * file is gone is UNAVAILABLE, as DICT's would be.
+   */
+  restore(state: CidFilesState): void {
+    if (this.files.size > 0) throw new Error('restore into no files only');
+    this.nextId = BigInt(state.nextId);
+    for (const f of state.files) {
+      const file: CidFileRecord = {
+        id: BigInt(f.id),
+        keyType: f.keyType,
+        participant: this.deps.participant,
+        status: f.status,
+        requestTime: new Date(f.requestTime),
+        ...(f.creationTime ? { creationTime: new Date(f.creationTime) } : {}),
+        ...(f.bytes ? { bytes: BigInt(f.bytes) } : {}),
+        ...(f.sha256 ? { sha256: f.sha256 } : {}),
+        ...(f.path ? { path: f.path } : {}),
+      };
+      this.files.set(file.id, file);
+      if (file.status === FileStatus.REQUESTED || file.status === FileStatus.PROCESSING) {
+        file.status = FileStatus.REQUESTED;
+        this.later(this.deps.processingDelayMs, () => this.process(file));
+      } else if (file.status === FileStatus.AVAILABLE) {
+        if (!file.path || !existsSync(file.path)) {
+          file.status = FileStatus.UNAVAILABLE;
+          delete file.path;
+        } else {
+          file.url = this.deps.urlOf(file.id);
+          if (this.deps.ttlMs !== undefined) this.expireLater(file, file.path, Math.max(0, (file.creationTime?.getTime() ?? 0) + this.deps.ttlMs - Date.now()));
+        }
+      }
+    }
   }
 
   async close(): Promise<void> {
@@ -82,6 +145,7 @@ export class CidFiles {
 
   private process(file: CidFileRecord): void {
     file.status = FileStatus.PROCESSING;
+    this.changes++;
     if (this.deps.faults.takeFileError()) {
       this.later(this.deps.processingDelayMs, () => this.fail(file, 'injected fault'));
       return;
@@ -104,22 +168,26 @@ export class CidFiles {
 
   private makeAvailable(file: CidFileRecord, target: string, bytes: number, sha256: string): void {
     Object.assign(file, { status: FileStatus.AVAILABLE, creationTime: new Date(), url: this.deps.urlOf(file.id), bytes: BigInt(bytes), sha256, path: target });
+    this.changes++;
     this.deps.stats().files.available++;
     this.deps.logger.debug({ id: String(file.id), keyType: file.keyType, bytes }, 'CID file available');
-    const ttl = this.deps.ttlMs;
-    if (ttl !== undefined) {
-      this.later(ttl, () => {
-        file.status = FileStatus.UNAVAILABLE;
-        this.deps.stats().files.unavailable++;
-        delete file.path;
-        void rm(target, { force: true });
-      });
-    }
+    if (this.deps.ttlMs !== undefined) this.expireLater(file, target, this.deps.ttlMs);
+  }
+
+  private expireLater(file: CidFileRecord, target: string, ms: number): void {
+    this.later(ms, () => {
+      file.status = FileStatus.UNAVAILABLE;
+      this.changes++;
+      this.deps.stats().files.unavailable++;
+      delete file.path;
+      void rm(target, { force: true });
+    });
   }
 
   private fail(file: CidFileRecord, reason: string): void {
     if (this.closed) return;
     file.status = FileStatus.ERROR;
+    this.changes++;
     this.deps.stats().files.error++;
     this.deps.logger.info({ id: String(file.id), keyType: file.keyType, reason }, 'CID file ended in ERROR');
   }

@@ -72,7 +72,7 @@ async function route(deps: HttpDeps, req: IncomingMessage, res: ServerResponse):
   const route = `${method} /${[b, c].filter(Boolean).join('/')}`;
   switch (route) {
     case 'GET /health':
-      return sendJson(res, 200, { participant: sim.participant, grpcAddress: sim.grpcAddress, httpUrl: sim.httpUrl });
+      return sendJson(res, 200, { participant: sim.participant, grpcAddress: sim.grpcAddress, httpUrl: sim.httpUrl, persistence: sim.persistence() ?? null });
     case 'GET /stats':
       return sendJson(res, 200, sim.stats());
     case 'POST /stats/reset':

@@ -15,8 +15,10 @@ async function main(): Promise<void> {
     fileDir: config.DICT_SIM_FILE_DIR,
     rateLimits: config.DICT_SIM_RATE_LIMITS,
     faults: config.DICT_SIM_FAULTS,
+    dataDir: config.DICT_SIM_DATA_DIR,
     logger,
   });
+  if (sim.restored) logger.info({ dataDir: config.DICT_SIM_DATA_DIR, ...sim.restored }, 'DICT bridge simulator state loaded');
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -42,6 +44,11 @@ async function main(): Promise<void> {
     const started = Date.now();
     for (const keyType of KEY_TYPES) {
       if (stopping) return;
+      // Kept from an earlier run: seeding again would add the same keys twice.
+      if (sim.entryCount(keyType) > 0) {
+        logger.info({ keyType, entries: sim.entryCount(keyType) }, 'not seeded: it kept its entries');
+        continue;
+      }
       await sim.seedSynthetic(keyType, perKeyType);
       logger.info({ keyType, entries: sim.entryCount(keyType), vsync: sim.vsync(keyType) }, 'seeded');
     }

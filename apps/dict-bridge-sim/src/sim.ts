@@ -14,6 +14,7 @@ import { CidFiles } from './files';
 import { createBridgeService } from './grpc-service';
 import { createHttpHandler } from './http-server';
 import { inject, type InjectResult, type InjectSpec } from './inject';
+import { SimPersistence, type PersistenceStatus } from './persistence';
 import { seededRandom } from './random';
 import { emptyStats, type SimStats } from './stats';
 import type { SimEntry, StoredEntry } from './store/key-type-store';
@@ -53,6 +54,14 @@ export interface DictBridgeSimOptions {
   logger?: Logger;
   /** TLS (and mTLS) for the gRPC port; plaintext by default. */
   tls?: SimTlsOptions;
+  /**
+   * Keeps the state (entries, CIDs, events, VSyncs, CID files) in this folder across restarts:
+   * loaded at start, saved shortly after each change and at close (see persistence.ts). CID files
+   * go to its `files` folder unless `fileDir` says otherwise. In memory only by default.
+   */
+  dataDir?: string;
+  /** How soon a change is saved (default 200 ms). */
+  snapshotIntervalMs?: number;
 }
 
 export type EntryChange = Partial<Omit<EntryAttributes, 'keyType' | 'key'>>;
@@ -86,6 +95,13 @@ export interface DictBridgeSim {
   faults(): SimFaults;
   stats(): SimStats;
   resetStats(): void;
+  /** What an earlier run had saved in `dataDir` and this one loaded (undefined without a data folder). */
+  readonly restored: { entries: number; keyTypes: DictKeyType[]; files: number } | undefined;
+  /** Where the state is kept and how much of it is not on disk yet (undefined without a data folder). */
+  persistence(): PersistenceStatus | undefined;
+  /** Saves every change now (a data folder only). */
+  flush(): Promise<void>;
+  /** Stops serving, and saves the state last when it has a data folder. */
   close(): Promise<void>;
 }
 
@@ -102,8 +118,8 @@ export async function startDictBridgeSim(options: DictBridgeSimOptions = {}): Pr
   const dict = new Dict(participant, options.maxEventsPerMs ?? 50);
   const faults = new FaultState(options.faults, random);
   let stats = emptyStats();
-  const ownDir = options.fileDir === undefined;
-  const dir = options.fileDir ?? (await mkdtemp(path.join(tmpdir(), 'dict-bridge-sim-')));
+  const ownDir = options.fileDir === undefined && options.dataDir === undefined;
+  const dir = options.fileDir ?? (options.dataDir ? path.join(options.dataDir, 'files') : await mkdtemp(path.join(tmpdir(), 'dict-bridge-sim-')));
   if (!ownDir) await mkdir(dir, { recursive: true });
   let httpUrl = '';
   const files = new CidFiles({
@@ -117,6 +133,13 @@ export async function startDictBridgeSim(options: DictBridgeSimOptions = {}): Pr
     ttlMs: options.fileTtlMs,
     urlOf: (id) => `${httpUrl}/cids/files/${id}`,
     logger,
+  });
+
+  // The state of an earlier run comes back before anything is served.
+  const persistence = options.dataDir ? new SimPersistence(options.dataDir, participant, dict, files, logger, options.snapshotIntervalMs) : undefined;
+  const restored = await persistence?.load().catch(async (err: unknown) => {
+    await files.close();
+    throw err;
   });
 
   const grpcServer = new Server();
@@ -197,6 +220,9 @@ export async function startDictBridgeSim(options: DictBridgeSimOptions = {}): Pr
     resetStats() {
       stats = emptyStats();
     },
+    restored,
+    persistence: () => persistence?.status(),
+    flush: async () => persistence?.flush(),
     async close() {
       if (closed) return;
       closed = true;
@@ -211,6 +237,7 @@ export async function startDictBridgeSim(options: DictBridgeSimOptions = {}): Pr
         });
       });
       await files.close();
+      await persistence?.close();
       if (http) {
         const server = http;
         server.closeAllConnections();
@@ -233,6 +260,7 @@ export async function startDictBridgeSim(options: DictBridgeSimOptions = {}): Pr
     await sim.close();
     throw err;
   }
+  persistence?.start();
   logger.debug({ grpcAddress: sim.grpcAddress, httpUrl, participant }, 'DICT bridge simulator listening');
   return sim;
 }

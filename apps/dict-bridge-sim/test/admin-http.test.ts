@@ -83,7 +83,7 @@ describe('the simulator as its own process', () => {
       const listening = await waitForLog('DICT bridge simulator listening');
       await waitForLog('seeding done');
       const health = (await (await fetch(`${String(listening.httpUrl)}/admin/health`)).json()) as Record<string, unknown>;
-      expect(health).toEqual({ participant: PARTICIPANT, grpcAddress: listening.grpcAddress, httpUrl: listening.httpUrl });
+      expect(health).toEqual({ participant: PARTICIPANT, grpcAddress: listening.grpcAddress, httpUrl: listening.httpUrl, persistence: null });
       const client = bridgeClient(String(listening.grpcAddress));
       const vsync = vsyncOf(Array.from({ length: 200 }, (_, i) => syntheticEntry('EVP', i)).map((e) => computeCid(e.requestId, e)));
       const answer = await client.call('createSyncVerification', { syncVerification: { participant: PARTICIPANT, keyType: KeyType.EVP, participantSyncVerifier: vsync } });
