@@ -1,4 +1,4 @@
-import { ActivityFailure, continueAsNew, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
   DEACTIVATION_DEFAULTS as DEFAULTS,
   LICENSE_TIME_ZONE,
@@ -13,11 +13,16 @@ import {
   type LicenseDeactivationInput,
   type LicenseDeactivationSummary,
 } from '@fleet/license-contracts';
-import { parseInput } from '@fleet/shared-domain';
+import { parseInput, rootCauseMessage } from '@fleet/shared-domain';
 
-// Reads and audit writes retry until the database is back: a batch never gives up on an outage.
+// Reads and audit writes: a database outage is retried (1 s apart, backing off to 30 s) for up to
+// 4 hours, then the batch fails with the reason and the next day's run finds the same agents.
+// Unbounded, a run waiting out a long outage would make the daily schedule (overlap: skip) skip
+// every run after it. Bad data never waits that long: the worker makes PostgreSQL data and
+// constraint errors and validation failures non-retryable, so they fail the first attempt.
 const { startBatch, previewExpired, findExpiredPage, recordPageFailure, finishBatch } = proxyActivities<LicenseActivities>({
   startToCloseTimeout: '1 minute',
+  scheduleToCloseTimeout: '4 hours',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 
@@ -51,7 +56,9 @@ export async function licenseDeactivationWorkflow(input: LicenseDeactivationInpu
   const dryRun = options.dryRun ?? false;
   const cutoffDate = addDays(batchDate, -grace);
 
-  // A page that keeps failing is recorded and skipped; its agents stay active for the next run.
+  // A page is tried 4 times (1, 2 and 4 s apart), each attempt within the page timeout; a page that
+  // still fails, or fails on bad data (non-retryable: one attempt), is recorded and skipped, and
+  // its agents stay active for the next run.
   const { deactivatePage } = proxyActivities<LicenseActivities>({
     startToCloseTimeout: `${pageTimeout} seconds`,
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 4 },
@@ -102,7 +109,7 @@ export async function licenseDeactivationWorkflow(input: LicenseDeactivationInpu
       } catch (err) {
         state.totals.failures += agentCount;
         state.totals.failedPages += 1;
-        const error = err instanceof ActivityFailure && err.cause ? err.cause.message : String(err);
+        const error = rootCauseMessage(err);
         log.warn('deactivation page failed', { pageNo, after, upTo, error });
         await recordPageFailure({ batchId: state.batchId, pageNo, after, upTo, agentCount, error });
       }

@@ -11,8 +11,14 @@ import {
   type RenewalRemindersSummary,
 } from '@fleet/license-contracts';
 
+// One page per call, idempotent (each reminder has its key): a database outage is retried (1 s
+// backing off to 30 s) for up to 4 hours, then the run fails with the reason and the next day's run
+// sends what is still due (the nearest reminder of a missed day). Unbounded, a stuck run would make
+// the daily schedule (overlap: skip) skip every run after it. Bad data fails the first attempt
+// (the worker makes PostgreSQL data errors and validation failures non-retryable).
 const { queueRemindersPage } = proxyActivities<LicenseActivities>({
   startToCloseTimeout: '2 minutes',
+  scheduleToCloseTimeout: '4 hours',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 

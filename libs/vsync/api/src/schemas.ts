@@ -54,7 +54,7 @@ export const verificationSummarySchema = z.object({
   finishedAt: instant,
 });
 
-const outcome = z.enum(['completed', 'unresolved', 'rejected', 'approval-expired', 'file-timeout', 'file-error', 'skipped']);
+const outcome = z.enum(['completed', 'unresolved', 'rejected', 'approval-expired', 'file-timeout', 'file-error', 'skipped', 'failed']);
 const stateFields = {
   reconciliationId: z.string(),
   keyType,

@@ -79,7 +79,9 @@ export type ReconciliationOutcome =
   | 'approval-expired'
   | 'file-timeout'
   | 'file-error'
-  | 'skipped';
+  | 'skipped'
+  /** Failed with a reason no retry could fix (bad data, DICT refusing), or after retries ran out: logged, its key type released, the workflow failed. */
+  | 'failed';
 
 export interface DivergenceCounts {
   /** CIDs only in DICT: fetched by CID and added (or corrected) locally. */

@@ -1,5 +1,5 @@
-import { condition, continueAsNew, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
-import { parseInput } from '@fleet/shared-domain';
+import { CancellationScope, ContinueAsNew, condition, continueAsNew, log, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { parseInput, rootCauseMessage } from '@fleet/shared-domain';
 import {
   decideReconciliationUpdate,
   vsyncDomain,
@@ -16,17 +16,34 @@ import {
 } from '@fleet/vsync-contracts';
 import { reconciliationOptions } from './options';
 
-// Database work: retried until the database is back.
+// Every policy below gives up: bad data (PostgreSQL data and constraint errors, validation) and
+// DICT refusing a request fail the first attempt (the worker and the bridge client make them
+// non-retryable); what a retry can fix is retried for a bounded time; then the reconciliation
+// fails with the reason, releasing its key type (see `released`).
+
+// Database work (claim, phases, diff, recalculation, log): an outage is retried (1 s backing off
+// to 1 min) for up to an hour.
 const db = proxyActivities<VsyncActivities>({
   startToCloseTimeout: '15 minutes',
+  scheduleToCloseTimeout: '1 hour',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
-// Calls to DICT through the bridge: transient failures retried (the client already retries UNAVAILABLE).
+// Releasing the key type after a failure: the one write that must land, or the key type stays
+// claimed; retried for a day while the database is away.
+const releasing = proxyActivities<VsyncActivities>({
+  startToCloseTimeout: '1 minute',
+  scheduleToCloseTimeout: '1 day',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+// Calls to DICT through the bridge: transient failures retried 30 times (2 s backing off to 1 min:
+// about 25 minutes; the client already retries UNAVAILABLE and paces itself by DICT's buckets).
 const bridge = proxyActivities<VsyncActivities>({
   startToCloseTimeout: '3 minutes',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 30 },
 });
-// Long streaming work reports progress by heartbeat; a stalled worker is noticed within a minute.
+// Long streaming work (staging a CID file, applying corrections) reports progress by heartbeat, so
+// a stalled worker is noticed within a minute; 10 attempts (a corrupted download is one: its
+// SHA-256 is checked), each resuming where the last committed.
 const streaming = proxyActivities<VsyncActivities>({
   startToCloseTimeout: '4 hours',
   heartbeatTimeout: '1 minute',
@@ -131,74 +148,101 @@ export async function vsyncReconciliationWorkflow(input: ReconciliationInput): P
     return verification.result;
   };
 
+  /**
+   * After a failure (or a cancellation), logs the reconciliation as failed with the reason and
+   * frees its key type; otherwise every later reconciliation of the key type would be skipped.
+   */
+  const released = async (err: unknown): Promise<void> => {
+    timings[state.phase] = (timings[state.phase] ?? 0) + (Date.now() - phaseStarted);
+    state.phase = 'done';
+    state.outcome = 'failed';
+    const result: ReconciliationResult = { ...state, outcome: 'failed', finalVerification: null, startedAt, finishedAt: new Date().toISOString() };
+    try {
+      await CancellationScope.nonCancellable(() => releasing.finishReconciliation({ ...result, timings, error: rootCauseMessage(err) } as ReconciliationResult));
+    } catch (releaseErr) {
+      log.error('reconciliation failed and its key type could not be released', { reconciliationId, error: rootCauseMessage(releaseErr) });
+    }
+  };
+
   const claim = await db.beginReconciliation({ reconciliationId, keyType, day, triggeredBy: input.triggeredBy });
   if (!claim.claimed) return finish('skipped', null);
 
-  // The cheap path: DICT's CID events since the key type was last in sync.
-  if (!input.continuation && claim.lastOkAt && options.maxEventPages > 0) {
-    await enter('reading-events');
-    const events = await bridge.collectEventDivergences({ reconciliationId, keyType, since: claim.lastOkAt, maxPages: options.maxEventPages });
-    if (events.enough) {
-      state.path = 'events';
-      state.divergences = events.divergences;
-      const stop = await approved(events.divergences);
+  /** The reconciliation proper, once the key type is claimed. */
+  const reconcile = async (lastOkAt: string | null): Promise<ReconciliationResult> => {
+    // The cheap path: DICT's CID events since the key type was last in sync.
+    if (!input.continuation && lastOkAt && options.maxEventPages > 0) {
+      await enter('reading-events');
+      const events = await bridge.collectEventDivergences({ reconciliationId, keyType, since: lastOkAt, maxPages: options.maxEventPages });
+      if (events.enough) {
+        state.path = 'events';
+        state.divergences = events.divergences;
+        const stop = await approved(events.divergences);
+        if (stop) return finish(stop, null);
+        if ((await applyAndVerify()) === 'OK') return finish('completed', 'OK');
+      }
+    }
+
+    // The full path: DICT's CID file.
+    state.path = 'file';
+    let continuation = input.continuation;
+    for (; state.round <= options.maxRounds; state.round++) {
+      let fileRequests = continuation?.fileRequests ?? 0;
+      let available: { url: string; bytes: number; sha256: string } | null = null;
+      while (!available) {
+        if (!continuation) {
+          if (fileRequests >= options.fileRequestsPerRound) {
+            await enter(state.phase, 'file-error');
+            return finish('file-error', null);
+          }
+          await enter('requesting-file');
+          const requested = await bridge.requestCidFile({ reconciliationId, keyType });
+          fileRequests += 1;
+          state.fileId = requested.fileId;
+          continuation = { round: state.round, fileId: requested.fileId, fileRequests, pollingSince: new Date().toISOString() };
+        }
+        await enter('waiting-for-file');
+        const deadline = new Date(continuation.pollingSince).getTime() + options.fileWaitHours * 3_600_000;
+        for (;;) {
+          const file = await bridge.getCidFile({ fileId: continuation.fileId });
+          state.fileStatus = file.status;
+          if (file.status === 'AVAILABLE' && file.url && file.bytes !== undefined && file.sha256) {
+            available = { url: file.url, bytes: file.bytes, sha256: file.sha256 };
+            break;
+          }
+          if (file.status === 'ERROR' || file.status === 'UNAVAILABLE') {
+            continuation = undefined; // ask for another file
+            break;
+          }
+          if (Date.now() + options.filePollIntervalSeconds * 1000 > deadline) {
+            await enter('waiting-for-file', 'file-timeout');
+            return finish('file-timeout', null);
+          }
+          await sleep(`${options.filePollIntervalSeconds} seconds`);
+          // Hours of polling would outgrow one history: carry on in a fresh one.
+          if (workflowInfo().continueAsNewSuggested) {
+            await continueAsNew<typeof vsyncReconciliationWorkflow>({ ...input, continuation });
+          }
+        }
+      }
+      continuation = undefined;
+      await enter('staging-file');
+      await streaming.stageCidFile({ reconciliationId, keyType, ...available });
+      await enter('diffing');
+      state.divergences = await db.diffStagedFile({ reconciliationId, keyType });
+      if (total(state.divergences) === 0 && state.round > 1) return finish('unresolved', 'NOK');
+      const stop = await approved(state.divergences);
       if (stop) return finish(stop, null);
       if ((await applyAndVerify()) === 'OK') return finish('completed', 'OK');
     }
-  }
+    await enter(state.phase, 'unresolved');
+    return finish('unresolved', 'NOK');
+  };
 
-  // The full path: DICT's CID file.
-  state.path = 'file';
-  let continuation = input.continuation;
-  for (; state.round <= options.maxRounds; state.round++) {
-    let fileRequests = continuation?.fileRequests ?? 0;
-    let available: { url: string; bytes: number; sha256: string } | null = null;
-    while (!available) {
-      if (!continuation) {
-        if (fileRequests >= options.fileRequestsPerRound) {
-          await enter(state.phase, 'file-error');
-          return finish('file-error', null);
-        }
-        await enter('requesting-file');
-        const requested = await bridge.requestCidFile({ reconciliationId, keyType });
-        fileRequests += 1;
-        state.fileId = requested.fileId;
-        continuation = { round: state.round, fileId: requested.fileId, fileRequests, pollingSince: new Date().toISOString() };
-      }
-      await enter('waiting-for-file');
-      const deadline = new Date(continuation.pollingSince).getTime() + options.fileWaitHours * 3_600_000;
-      for (;;) {
-        const file = await bridge.getCidFile({ fileId: continuation.fileId });
-        state.fileStatus = file.status;
-        if (file.status === 'AVAILABLE' && file.url && file.bytes !== undefined && file.sha256) {
-          available = { url: file.url, bytes: file.bytes, sha256: file.sha256 };
-          break;
-        }
-        if (file.status === 'ERROR' || file.status === 'UNAVAILABLE') {
-          continuation = undefined; // ask for another file
-          break;
-        }
-        if (Date.now() + options.filePollIntervalSeconds * 1000 > deadline) {
-          await enter('waiting-for-file', 'file-timeout');
-          return finish('file-timeout', null);
-        }
-        await sleep(`${options.filePollIntervalSeconds} seconds`);
-        // Hours of polling would outgrow one history: carry on in a fresh one.
-        if (workflowInfo().continueAsNewSuggested) {
-          await continueAsNew<typeof vsyncReconciliationWorkflow>({ ...input, continuation });
-        }
-      }
-    }
-    continuation = undefined;
-    await enter('staging-file');
-    await streaming.stageCidFile({ reconciliationId, keyType, ...available });
-    await enter('diffing');
-    state.divergences = await db.diffStagedFile({ reconciliationId, keyType });
-    if (total(state.divergences) === 0 && state.round > 1) return finish('unresolved', 'NOK');
-    const stop = await approved(state.divergences);
-    if (stop) return finish(stop, null);
-    if ((await applyAndVerify()) === 'OK') return finish('completed', 'OK');
+  try {
+    return await reconcile(claim.lastOkAt);
+  } catch (err) {
+    if (err instanceof ContinueAsNew) throw err; // the claim goes on with the next run
+    await released(err);
+    throw err;
   }
-  await enter(state.phase, 'unresolved');
-  return finish('unresolved', 'NOK');
 }

@@ -16,7 +16,11 @@ import {
 } from '@fleet/vsync-contracts';
 import { vsyncReconciliationWorkflow } from './vsync-reconciliation.workflow';
 
-// DICT allows 10 verifications a minute (bucket 50): a run of five fits; retries back off.
+// DICT allows 10 verifications a minute (bucket 50): a run of five fits. A bridge or database
+// outage is retried 20 times (2 s backing off to 1 min: about 16 minutes), then the run fails with
+// the reason; the next daily run is well within DICT's 36 hours. DICT refusing the request
+// (InvalidArgument and the like) and bad data fail the first attempt: the bridge client and the
+// worker mark them non-retryable.
 const { verifyKeyType, finishVerificationRun } = proxyActivities<VsyncActivities>({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20 },
@@ -55,6 +59,9 @@ export async function vsyncVerificationWorkflow(raw: VsyncVerificationInput = {}
 async function startReconciliation(keyType: KeyType, day: string, triggeredBy: string, input: VsyncVerificationInput) {
   const workflowId = reconciliationWorkflowId(keyType, day);
   try {
+    // No retry policy or timeout of its own: a reconciliation bounds itself (file wait, approval
+    // timeout, rounds), and one that fails stays failed with its reason, its key type released;
+    // the next day's verification starts another (the id is per key type and day).
     await startChild(vsyncReconciliationWorkflow, {
       workflowId,
       args: [{ keyType, day, triggeredBy, options: input.reconciliation }],
