@@ -5,12 +5,14 @@ import { vsyncDomain } from '@fleet/vsync-contracts';
 import { vsyncMigrations, type VsyncDatabase } from '@fleet/vsync-data-access';
 import { createDictBridgeClient, tlsFromFiles, type RateLimit, type RatePolicy } from '@fleet/vsync-dict-bridge';
 import type { VsyncWorkerConfig } from './config';
+import path from 'node:path';
 
 /** The vsync domain's worker: its manifest, migrations, workflows, and activities over the DICT bridge client. */
 export const vsyncWorker: DomainWorkerDefinition<VsyncDatabase, VsyncWorkerConfig> = {
   manifest: vsyncDomain,
   app: 'vsync-worker',
   migrations: vsyncMigrations,
+  schedulesFile: path.join(__dirname, '..', 'workflows.yaml'),
   workflowsPath: require.resolve('@fleet/vsync-workflows'),
   activities: ({ db, pool, outbox, logger, registry }, config) => {
     const tlsFiles = { ca: config.DICT_BRIDGE_TLS_CA_FILE, cert: config.DICT_BRIDGE_TLS_CERT_FILE, key: config.DICT_BRIDGE_TLS_KEY_FILE };

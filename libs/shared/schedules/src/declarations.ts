@@ -231,6 +231,16 @@ export function declarationFileName(file: string): string {
   }
 }
 
+/** The project a declaration file names, undefined when it names none (or cannot be read): which manifest validates it. */
+export function declaredProject(file: string): string | undefined {
+  try {
+    const project: unknown = parseDocument(readFileSync(file, 'utf8')).get('project');
+    return typeof project === 'string' ? project : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Reads and validates declaration files from disk, each named relative to its repository. */
 export function loadDeclarationSet(paths: string[], inputSchemas: InputSchemas, rules: DeclarationRules = {}): DeclarationSet {
   const files = paths.map((p) => {

@@ -3,6 +3,7 @@ export {
   parseDeclarationSet,
   loadDeclarationSet,
   declarationFileName,
+  declaredProject,
   DeclarationError,
   OVERLAP_POLICIES,
   type ScheduleDeclaration,

@@ -22,6 +22,14 @@ export const domainWorkerEnv = {
   /** The Pulsar tenant of Fleet's topics. */
   EVENTS_TENANT: z.string().regex(/^[a-z0-9-]+$/, 'expected a tenant name').default('fleet'),
   LOG_LEVEL: envSchemas.logLevel,
+  /** The schedules this worker keeps in Temporal: its app's workflows.yaml unless set; `none` for none. */
+  SCHEDULE_FILE: z.string().min(1).optional(),
+  /** Every how often the worker reconciles its schedules again (drift reverted, overrides kept); 0: at start only. */
+  SCHEDULE_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(300_000),
+  /** What becomes of a schedule of this worker's project that is no longer declared. */
+  SCHEDULE_ORPHANS: z.enum(['delete', 'pause']).default('delete'),
+  /** How the start pass checks each schedule: from one listing, or by describing each (finds what a listing does not show). */
+  SCHEDULE_VERIFY: z.enum(['listing', 'describe']).default('listing'),
 };
 
 export type DomainWorkerConfig = z.infer<z.ZodObject<typeof domainWorkerEnv>>;

@@ -8,6 +8,7 @@ import type pg from 'pg';
 import type { Registry } from 'prom-client';
 import type { DomainWorkerConfig } from './config';
 import { PermanentErrorsInterceptor } from './permanent-errors';
+import { loadWorkerDeclarations, startWorkerSchedules, workerSchedulesFile, type WorkerSchedules } from './schedules';
 
 /** What a domain's activity factory is given: the worker's own resources. */
 export interface ActivityDeps<Database> {
@@ -33,12 +34,16 @@ export interface DomainWorkerDefinition<Database, Config extends DomainWorkerCon
   migrations: MigrationSet;
   /** The workflows lib's entry point (`require.resolve('@fleet/<d>-workflows')`), bundled at start when no bundle is given. */
   workflowsPath: string;
+  /** The app's `workflows.yaml`: the schedules the worker reconciles at start and periodically (SCHEDULE_FILE overrides it). */
+  schedulesFile?: string;
   activities(deps: ActivityDeps<Database>, config: Config): DomainActivities;
 }
 
 export interface DomainWorker extends StoppableWorker {
   /** The outbox relay, when a broker is configured. */
   relay?: OutboxRelay;
+  /** The worker's schedules, when it declares any: their state and last reconcile. */
+  schedules?: WorkerSchedules;
 }
 
 export interface DomainWorkerOptions {
@@ -59,6 +64,9 @@ export async function startDomainWorker<Database, Config extends DomainWorkerCon
   options: DomainWorkerOptions = {},
 ): Promise<DomainWorker> {
   const { manifest } = definition;
+  // An invalid workflows.yaml stops the start before anything is touched, naming file:line: path: reason.
+  const schedulesFile = workerSchedulesFile(definition.schedulesFile, config);
+  const declared = schedulesFile ? loadWorkerDeclarations(schedulesFile, manifest, logger) : undefined;
   const pool = createPool(config.DATABASE_URL, {
     maxConnections: config.DATABASE_POOL_SIZE,
     applicationName: definition.app,
@@ -68,6 +76,7 @@ export async function startDomainWorker<Database, Config extends DomainWorkerCon
   const release: (() => Promise<void> | void)[] = [() => db.destroy()];
   const running: RunningWorker[] = [];
   let relay: OutboxRelay | undefined;
+  let schedules: (WorkerSchedules & { close(): Promise<void> }) | undefined;
   try {
     const applied = [...(await migrateToLatest(db, definition.migrations)), ...(await migrateToLatest(db, eventsMigrations))];
     if (applied.length) logger.info({ applied }, 'migrations applied');
@@ -90,6 +99,10 @@ export async function startDomainWorker<Database, Config extends DomainWorkerCon
         }),
       );
     }
+    if (declared) {
+      schedules = await startWorkerSchedules({ declared, project: manifest.project, config, db, logger, registry: options.registry });
+      release.unshift(() => schedules?.close());
+    }
   } catch (err) {
     await Promise.all(running.map((r) => r.shutdown()));
     for (const step of release) await step();
@@ -105,5 +118,5 @@ export async function startDomainWorker<Database, Config extends DomainWorkerCon
   const stoppable = releasingOnStop(all, async () => {
     for (const step of release) await step();
   });
-  return { ...stoppable, relay };
+  return { ...stoppable, relay, schedules };
 }
