@@ -21,6 +21,8 @@ describe('the domain generator, on a tree', () => {
       'libs/parcels/workflows/src/parcels-sample.workflow.ts',
       'libs/parcels/activities/src/sample.activities.ts',
       'libs/parcels/data-access/src/sample.repository.ts',
+      'libs/parcels/api/src/router.ts',
+      'libs/parcels/api/src/openapi.ts',
       'apps/parcels-worker/workflows.yaml',
       'apps/parcels-worker/deploy/README.md',
       'apps/parcels-worker/test/replay.test.ts',
@@ -129,7 +131,7 @@ describe('a generated domain, in a copy of this workspace', () => {
   });
 
   it('lints with module boundaries', () => {
-    ws.run('eslint/bin/eslint.js', ['--max-warnings', '0', `libs/${name}`, `apps/${app}`]);
+    ws.run('eslint/bin/eslint.js', ['--max-warnings', '0', `libs/${name}`, `apps/${app}`, 'apps/gateway/src']);
   }, 300_000);
 
   it('type-checks', () => {
@@ -143,5 +145,12 @@ describe('a generated domain, in a copy of this workspace', () => {
     expect(readdirSync(path.join(ws.dir, 'apps', app, 'test', 'histories'))).toContain(`${name}-sample.json`);
     const output = ws.run('jest/bin/jest.js', [`apps/${app}`]);
     expect(output).toMatch(/Tests:\s+4 passed, 4 total/);
+  }, 600_000);
+
+  it('has its API behind the gateway: found from its folder, in the OpenAPI document, authenticated', () => {
+    const output = ws.run('jest/bin/jest.js', ['--verbose', 'apps/gateway/test/gateway-pipeline.test.ts']);
+    expect(output).toContain(`POST /api/v0/${name}/samples answers 401 without a token`);
+    expect(output).toContain(`GET /api/v0/${name}/samples/{workflowId} answers 401 without a token`);
+    expect(output).toMatch(/Tests:\s+\d+ passed, \d+ total/);
   }, 600_000);
 });
