@@ -15,7 +15,9 @@ const client = (options: Omit<Parameters<typeof createDictBridgeClient>[0], 'add
 const verification = { syncVerification: { participant: PARTICIPANT, keyType: KeyType.EVP, participantSyncVerifier: '0'.repeat(64) } };
 
 beforeEach(async () => {
-  sim = await startDictBridgeSim({ participant: PARTICIPANT, seed: 3, rateLimits: { CIDS_FILES_READ: { capacity: 5, refillPerMinute: 60 }, SYNC_VERIFICATIONS_WRITE: { capacity: 3, refillPerMinute: 600 } } });
+  // Verifications: 3 at once, then one a second; slow enough that 4 calls in a row never earn a
+  // fresh token on a busy machine, fast enough to be full again by the client's next (6 s later).
+  sim = await startDictBridgeSim({ participant: PARTICIPANT, seed: 3, rateLimits: { CIDS_FILES_READ: { capacity: 5, refillPerMinute: 60 }, SYNC_VERIFICATIONS_WRITE: { capacity: 3, refillPerMinute: 60 } } });
 });
 afterEach(async () => {
   clients.splice(0).forEach((c) => c.close());
