@@ -16,8 +16,6 @@ import {
 } from '@fleet/shared-http';
 import { scheduleRoutes } from './routes/schedules';
 import { API_BASE, gatewayOpenApiDocument } from './openapi';
-import type { DeclarationSet } from '@fleet/shared-schedules';
-import type { ScheduleReconciler } from './schedules/reconciler';
 
 export interface GatewayDeps {
   client: Client;
@@ -25,8 +23,6 @@ export interface GatewayDeps {
   registry: Registry;
   /** Bound on each request's calls to Temporal, together. */
   rpcTimeoutMs: number;
-  reconciler: ScheduleReconciler;
-  declared: DeclarationSet;
   auth: AuthConfig;
   /** Requests per minute per client on every /api route. */
   rateLimitPerMinute: number;
@@ -40,7 +36,7 @@ export interface GatewayDeps {
  * authentication counted per address), JSON bodies checked before they are read, each domain's
  * router and the schedules API, problem+json for every error.
  */
-export function createGatewayApp({ client, logger, registry, rpcTimeoutMs, reconciler, declared, auth, rateLimitPerMinute, domainApis = loadDomainApis() }: GatewayDeps): express.Express {
+export function createGatewayApp({ client, logger, registry, rpcTimeoutMs, auth, rateLimitPerMinute, domainApis = loadDomainApis() }: GatewayDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   const requests = new Counter({
@@ -69,17 +65,15 @@ export function createGatewayApp({ client, logger, registry, rpcTimeoutMs, recon
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  // Ready once Temporal answers and the schedules are reconciled.
+  // Ready once Temporal answers (the workers keep the schedules; the API reads them from Temporal).
   app.get('/readyz', async (_req, res) => {
-    const schedules = { state: reconciler.state, ...(reconciler.lastError ? { lastError: reconciler.lastError } : {}) };
     try {
       await withDeadline(client, rpcTimeoutMs, () => (client.connection as Connection).healthService.check({}));
     } catch (err) {
-      res.status(503).json({ status: 'not ready', reason: `Temporal unreachable: ${String(err)}`, schedules });
+      res.status(503).json({ status: 'not ready', reason: `Temporal unreachable: ${String(err)}` });
       return;
     }
-    if (reconciler.state !== 'ready') res.status(503).json({ status: 'not ready', reason: 'schedules not reconciled yet', schedules });
-    else res.json({ status: 'ready', schedules });
+    res.json({ status: 'ready' });
   });
   app.get('/metrics', async (_req, res) => {
     res.type(registry.contentType).send(await registry.metrics());
@@ -95,7 +89,7 @@ export function createGatewayApp({ client, logger, registry, rpcTimeoutMs, recon
   });
   const ctx = { client, rpcTimeoutMs, logger, registry };
   for (const domainApi of domainApis) app.use(API_BASE, domainApi.router(ctx));
-  app.use('/api/v0', scheduleRoutes(client, declared, registry, rpcTimeoutMs));
+  app.use('/api/v0', scheduleRoutes(client, registry, rpcTimeoutMs));
 
   app.use((_req, res) => sendProblem(res, 404, 'Not found', 'no such route'));
   app.use(problemErrorHandler(logger));

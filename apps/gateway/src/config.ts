@@ -12,11 +12,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       /** How long a request's calls to Temporal may take, together, before it answers 503. */
       TEMPORAL_RPC_TIMEOUT_MS: envSchemas.positiveInt(5000),
       LOG_LEVEL: envSchemas.logLevel,
-      /** Declaration files, comma-separated; by default every apps/<app>/workflows.yaml. */
-      SCHEDULE_FILES: z.string().optional(),
-      SCHEDULE_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(300_000),
-      /** What becomes of a Fleet schedule no longer declared. */
-      SCHEDULE_ORPHANS: z.enum(['delete', 'pause']).default('delete'),
       /** Static API keys: `name=key:scope scope,...`. */
       GATEWAY_API_KEYS: z.string().optional(),
       /** HS256 secret of the JWTs the gateway accepts (each must carry an exp); none accepted without it. */
@@ -25,8 +20,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       GATEWAY_JWT_AUDIENCE: z.string().optional(),
       /** Requests a minute per client (principal, or address for failed authentication) on every /api route. */
       GATEWAY_RATE_LIMIT_PER_MINUTE: envSchemas.positiveInt(100),
-      /** With a database, one gateway at a time reconciles (an advisory lock). */
-      DATABASE_URL: envSchemas.url.optional(),
     },
     env,
   );

@@ -1,29 +1,67 @@
-import { LICENSE_WORKFLOWS_FILE, testGatewayConfig } from './gateway-config';
+import { testGatewayConfig } from './gateway-config';
+import { checkedFetch } from './conformance';
+import { licenseDomain } from '@fleet/license-contracts';
+import { createDb } from '@fleet/shared-db';
 import { createLogger } from '@fleet/shared-observability';
-import { createTestContext, waitFor, type TestContext } from '@fleet/tools-infra/testing';
+import { loadWorkerConfig, loadWorkerDeclarations, startWorkerSchedules, type WorkerSchedules } from '@fleet/shared-worker';
+import { createTestContext, repoRoot, waitFor, workerTestEnv, type TestContext } from '@fleet/tools-infra/testing';
+import { vsyncDomain } from '@fleet/vsync-contracts';
 import type { Client } from '@temporalio/client';
 import express from 'express';
+import jwt from 'jsonwebtoken';
+import type { Kysely } from 'kysely';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Registry } from 'prom-client';
 import { SCOPES } from '../src/auth';
-import { scheduleRoutes } from '../src/routes/schedules';
-import { loadDeclared } from '../src/schedules/declared';
-import jwt from 'jsonwebtoken';
 import { loadConfig } from '../src/config';
 import { startGateway, type RunningGateway } from '../src/gateway';
+import { scheduleRoutes } from '../src/routes/schedules';
 
+// The schedules API works from Temporal alone: the schedules here are made by the workers' own
+// reconcile (the code every worker runs at its start), one of them from a file deleted before the
+// gateway starts. The gateway is given no file, no domain schema and no database.
 const logger = createLogger('gateway', 'silent');
-// The license worker's declarations only: other apps' workflows.yaml come and go with their own work.
-const licenseFile = LICENSE_WORKFLOWS_FILE;
 const SECRET = 'a-test-secret-of-32-characters!!';
 const READ = 'r-key-123';
 const WRITE = 'w-key-456';
 let ctx: TestContext;
+let db: Kysely<unknown>;
+let license: WorkerSchedules & { close(): Promise<void> };
 let gateway: RunningGateway;
 let base: string;
+let vsyncFile: string;
+
+/** A worker's start pass, as startDomainWorker runs it: its file checked with its manifest, under its project's lock. */
+const workerSchedules = (file: string, manifest: typeof licenseDomain | typeof vsyncDomain) =>
+  startWorkerSchedules({
+    declared: loadWorkerDeclarations(file, manifest),
+    project: manifest.project,
+    config: loadWorkerConfig({}, { ...workerTestEnv(ctx), SCHEDULE_RECONCILE_INTERVAL_MS: '0' }),
+    db,
+    logger,
+  });
 
 beforeAll(async () => {
   ctx = await createTestContext('schedules-api');
+  db = createDb(ctx.databaseUrl);
+  license = await workerSchedules(path.join(repoRoot, 'apps/license-worker/workflows.yaml'), licenseDomain);
+  // The vsync worker's schedules, from a file that is gone when the gateway starts. It also
+  // schedules a workflow id the license worker uses: two projects, one id.
+  const dir = mkdtempSync(path.join(tmpdir(), 'fleet-vsync-'));
+  vsyncFile = path.join(dir, 'workflows.yaml');
+  writeFileSync(
+    vsyncFile,
+    readFileSync(path.join(repoRoot, 'apps/vsync-worker/workflows.yaml'), 'utf8') +
+      '  - id: daily-license-expiry-check\n    type: vsyncVerificationWorkflow\n    task_queue: vsync\n    schedule: { cron: "0 4 * * *", timezone: America/Sao_Paulo, input: { reconcile: false } }\n',
+  );
+  const vsync = await workerSchedules(vsyncFile, vsyncDomain);
+  expect(vsync.lastResult?.writes).toBe(2);
+  await vsync.close();
+  rmSync(dir, { recursive: true });
+
   gateway = await startGateway(
     testGatewayConfig(ctx, {
       GATEWAY_API_KEYS: `reader=${READ}:workflow.schedule:read,writer=${WRITE}:workflow.schedule:read workflow.schedule:write`,
@@ -32,20 +70,21 @@ beforeAll(async () => {
     logger,
   );
   base = `http://127.0.0.1:${gateway.port}/api/v0`;
-  await waitFor('ready', () => gateway.reconciler.state === 'ready', 30_000);
 });
 afterAll(async () => {
   await gateway.close();
+  await license.close();
+  await db.destroy();
   await ctx.close();
 });
 
-const call = (method: string, path: string, token?: string, body?: unknown) =>
-  fetch(`${base}${path}`, {
+/** A request whose answer is checked against the OpenAPI document. */
+const call = (method: string, path_: string, token?: string, body?: unknown) =>
+  checkedFetch(`${base}${path_}`, {
     method,
     headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-const json = async (res: Response) => (await res.json()) as Record<string, unknown>;
 
 describe('authentication and scopes', () => {
   it('401 without a token or with a bad one, 403 without the scope', async () => {
@@ -54,36 +93,71 @@ describe('authentication and scopes', () => {
     expect(none.headers.get('www-authenticate')).toMatch(/^Bearer/);
     expect(none.headers.get('content-type')).toMatch(/application\/problem\+json/);
     expect((await call('GET', '/schedules', 'nope')).status).toBe(401);
-    expect((await call('GET', '/schedules', jwt.sign({ sub: 'x', scope: 'workflow.schedule:read' }, 'another-secret-of-enough-length'))).status).toBe(401);
-    const forbidden = await call('PUT', '/schedules/daily-license-expiry-check', READ, { enabled: false });
+    const forbidden = await call('PUT', '/schedules/daily-license-renewal-reminders', READ, { enabled: false });
     expect(forbidden.status).toBe(403);
-    expect((await json(forbidden)).detail).toBe('this needs the scope workflow.schedule:write');
+    expect(forbidden.body.detail).toBe('this needs the scope workflow.schedule:write');
   });
 
   it('accepts a JWT carrying the scope', async () => {
     const token = jwt.sign({ sub: 'ops', scope: 'workflow.schedule:read' }, SECRET, { expiresIn: '5m' });
-    expect((await call('GET', '/schedules/daily-license-expiry-check', token)).status).toBe(200);
+    expect((await call('GET', '/schedules/daily-license-renewal-reminders', token)).status).toBe(200);
   });
 });
 
-describe('reading', () => {
-  it('lists every declared schedule with its config, state and next run', async () => {
+describe('reading, from Temporal alone', () => {
+  it('lists every schedule Fleet keeps, of every project, with its declaration (camelCase), state and next run', async () => {
     const res = await call('GET', '/schedules', READ);
     expect(res.status).toBe(200);
-    const { schedules } = (await res.json()) as { schedules: Record<string, unknown>[] };
-    expect(schedules.map((s) => s.workflow_id)).toEqual(['daily-license-expiry-check', 'daily-license-renewal-reminders']);
-    expect(schedules[0]).toMatchObject({
-      schedule_id: 'schedule-license-worker-daily-license-expiry-check',
+    const { schedules } = res.body as { schedules: Record<string, unknown>[] };
+    expect(schedules.map((s) => `${String(s.project)}/${String(s.workflowId)}`)).toEqual([
+      'license-worker/daily-license-expiry-check',
+      'license-worker/daily-license-renewal-reminders',
+      'vsync-worker/daily-license-expiry-check',
+      'vsync-worker/daily-vsync-verification',
+    ]);
+    expect(schedules[0]).toEqual({
+      workflowId: 'daily-license-expiry-check',
+      scheduleId: 'schedule-license-worker-daily-license-expiry-check',
       project: 'license-worker',
       cron: '0 2 * * *',
       timezone: 'Asia/Kolkata',
       enabled: true,
-      is_override: false,
-      config: { type: 'licenseDeactivationWorkflow', task_queue: 'license', overlap_policy: 'skip', input: { dryRun: false } },
-      next_run_time: expect.stringMatching(/T20:30:00\.000Z$/),
-      last_run_time: null,
+      isOverride: false,
+      config: {
+        file: 'apps/license-worker/workflows.yaml',
+        type: 'licenseDeactivationWorkflow',
+        taskQueue: 'license',
+        cron: '0 2 * * *',
+        timezone: 'Asia/Kolkata',
+        enabled: true,
+        overlapPolicy: 'skip',
+        catchupWindowMs: 86_400_000,
+        pauseOnFailure: false,
+        input: { dryRun: false },
+      },
+      nextRunTime: expect.stringMatching(/T20:30:00\.000Z$/),
+      lastRunTime: null,
     });
-    expect(await json(await call('GET', '/schedules/daily-license-expiry-check', READ))).toMatchObject({ last_run_time: null, last_run_status: null });
+    // Declared by a file that no longer exists anywhere: the schedule's memo is what the API shows.
+    expect(existsSync(vsyncFile)).toBe(false);
+    expect(schedules[3]).toMatchObject({
+      workflowId: 'daily-vsync-verification',
+      cron: '0 3 * * *',
+      timezone: 'America/Sao_Paulo',
+      config: { file: vsyncFile, type: 'vsyncVerificationWorkflow', taskQueue: 'vsync', overlapPolicy: 'skip', catchupWindowMs: 21_600_000 },
+      nextRunTime: expect.stringMatching(/T06:00:00\.000Z$/),
+    });
+  });
+
+  it('one schedule, with its last run status; a workflow id two projects schedule needs ?project=', async () => {
+    expect((await call('GET', '/schedules/daily-license-renewal-reminders', READ)).body).toMatchObject({ project: 'license-worker', lastRunTime: null, lastRunStatus: null });
+    const ambiguous = await call('GET', '/schedules/daily-license-expiry-check', READ);
+    expect(ambiguous.status).toBe(409);
+    expect(ambiguous.body.detail).toBe('daily-license-expiry-check is scheduled by license-worker and vsync-worker: add ?project=');
+    expect((await call('GET', '/schedules/daily-license-expiry-check?project=vsync-worker', READ)).body).toMatchObject({
+      scheduleId: 'schedule-vsync-worker-daily-license-expiry-check',
+      config: { type: 'vsyncVerificationWorkflow', input: { reconcile: false } },
+    });
   });
 
   it('answers from the listing when the description stalls', async () => {
@@ -97,85 +171,95 @@ describe('reading', () => {
       res.locals.principal = { id: 'test', scopes: new Set([SCOPES.scheduleRead]) };
       next();
     });
-    app.use('/api/v0', scheduleRoutes(stalled, loadDeclared([licenseFile]), new Registry(), 5000, 50));
+    app.use('/api/v0', scheduleRoutes(stalled, new Registry(), 5000, 50));
     const server = app.listen(0);
     try {
       const { port } = server.address() as AddressInfo;
       const started = Date.now();
-      const res = await fetch(`http://127.0.0.1:${port}/api/v0/schedules/daily-license-expiry-check`);
+      const res = await fetch(`http://127.0.0.1:${port}/api/v0/schedules/daily-license-renewal-reminders`);
       expect(res.status).toBe(200);
       expect(Date.now() - started).toBeLessThan(2000);
       expect(res.headers.get('fleet-schedule-source')).toBe('visibility');
-      expect(await json(res)).toMatchObject({ workflow_id: 'daily-license-expiry-check', exists: true, enabled: true, next_run_time: expect.stringMatching(/T20:30:00\.000Z$/) });
+      expect(await res.json()).toMatchObject({ workflowId: 'daily-license-renewal-reminders', enabled: true, nextRunTime: expect.stringMatching(/T03:30:00\.000Z$/) });
     } finally {
       server.close();
     }
   });
 
-  it('404 for a workflow with no schedule declared', async () => {
-    expect((await call('GET', '/schedules/license-renewal', READ)).status).toBe(404);
+  it('404 for a workflow no schedule starts', async () => {
+    const res = await call('GET', '/schedules/license-renewal', READ);
+    expect(res.status).toBe(404);
+    expect(res.body.detail).toBe("no schedule of Fleet's starts workflow license-renewal");
   });
 
   it('exposes schedule metrics', async () => {
+    await call('GET', '/schedules', READ);
     const metrics = await (await fetch(`http://127.0.0.1:${gateway.port}/metrics`)).text();
-    expect(metrics).toMatch(/gateway_scheduled_workflows\{status="active",app="gateway"\} 2/);
-    expect(metrics).toMatch(/gateway_schedule_reconcile_duration_seconds_count\{app="gateway"\} [1-9]/);
+    expect(metrics).toMatch(/gateway_scheduled_workflows\{status="active",app="gateway"\} 4/);
     expect(metrics).toMatch(/gateway_schedule_operations_total\{operation="list",status="ok",app="gateway"\} [1-9]/);
-    expect(metrics).toContain('gateway_schedule_reconciles_in_flight');
   });
 
-  it('serves its OpenAPI 3.1 document', async () => {
-    const doc = await json(await fetch(`${base}/openapi.json`));
+  it('serves the schedules operations in its OpenAPI 3.1 document', async () => {
+    const doc = (await call('GET', '/openapi.json', READ)).body as { openapi: string; paths: Record<string, unknown>; components: { schemas: Record<string, { properties?: object }> } };
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths as object)).toContain('/api/v0/schedules/{workflowId}/backfill');
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v0/schedules', '/api/v0/schedules/{workflowId}', '/api/v0/schedules/{workflowId}/backfill']));
+    expect(Object.keys(doc.components.schemas.Schedule?.properties ?? {})).toEqual(['workflowId', 'scheduleId', 'project', 'cron', 'timezone', 'config', 'enabled', 'isOverride', 'nextRunTime', 'lastRunTime']);
   });
 });
 
 describe('writing', () => {
   const id = 'daily-license-renewal-reminders';
+  const scheduleId = `schedule-license-worker-${id}`;
 
-  it('an override disables until the next reload; a periodic reconcile keeps it, a reload reverts it', async () => {
+  it("an override disables until the worker's next start; its periodic reconcile keeps it (from the listing), its start reverts it", async () => {
     const res = await call('PUT', `/schedules/${id}`, WRITE, { enabled: false });
     expect(res.status).toBe(200);
-    expect(await json(res)).toMatchObject({ workflow_id: id, exists: true, enabled: false, is_override: true });
-    expect(await json(await call('GET', `/schedules/${id}`, READ))).toMatchObject({ enabled: false, is_override: true });
-    const periodic = await gateway.reconciler.reconcileNow({ keepOverrides: true });
+    expect(res.body).toMatchObject({ workflowId: id, project: 'license-worker', enabled: false, isOverride: true, config: { enabled: true } });
+    expect((await call('GET', `/schedules/${id}`, READ)).body).toMatchObject({ enabled: false, isOverride: true });
+    // The override note ends with the declaration's hash: once the listing shows it, a periodic pass vouches for it with no describe.
+    await waitFor('the listing to show the override', async () => {
+      for await (const s of ctx.client.schedule.list({ query: `ScheduleId = '${scheduleId}'` })) if (s.state.paused) return true;
+      return false;
+    });
+    const periodic = await license.reconcileNow({ keepOverrides: true });
     expect(periodic?.writes).toBe(0);
-    expect(periodic?.outcomes).toContainEqual(expect.objectContaining({ action: 'unchanged', reason: 'as declared (an API override is in force)' }));
-    expect(await json(await call('GET', `/schedules/${id}`, READ))).toMatchObject({ enabled: false, is_override: true });
-    const reload = await gateway.reconciler.reconcileNow({ keepOverrides: false });
-    expect(reload?.outcomes).toContainEqual(expect.objectContaining({ action: 'update', reason: 'drift: paused outside Fleet' }));
-    expect(await json(await call('GET', `/schedules/${id}`, READ))).toMatchObject({ enabled: true, is_override: false });
+    expect(periodic?.calls.describe).toBe(0);
+    expect(periodic?.outcomes).toContainEqual(expect.objectContaining({ scheduleId, action: 'unchanged', reason: 'as declared (an API override is in force)' }));
+    expect((await call('GET', `/schedules/${id}`, READ)).body).toMatchObject({ enabled: false, isOverride: true });
+    const reload = await license.reconcileNow({ keepOverrides: false });
+    expect(reload?.outcomes).toContainEqual(expect.objectContaining({ scheduleId, action: 'update', reason: 'drift: paused outside Fleet' }));
+    expect((await call('GET', `/schedules/${id}`, READ)).body).toMatchObject({ enabled: true, isOverride: false });
   });
 
   it('validates bodies against the OpenAPI document', async () => {
     const bad = await call('PUT', `/schedules/${id}`, WRITE, { enabled: 'no', colour: 'blue' });
     expect(bad.status).toBe(400);
-    expect((await json(bad)).errors).toEqual(expect.arrayContaining([{ field: 'enabled', message: 'must be boolean' }, { field: 'colour', message: 'unknown field' }]));
+    expect(bad.body.errors).toEqual(expect.arrayContaining([{ field: 'enabled', message: 'must be boolean' }, { field: 'colour', message: 'unknown field' }]));
     const backwards = await call('POST', `/schedules/${id}/backfill`, WRITE, { start: '2026-02-01T00:00:00Z', end: '2026-01-01T00:00:00Z' });
     expect(backwards.status).toBe(400);
     const notDate = await call('POST', `/schedules/${id}/backfill`, WRITE, { start: 'yesterday', end: '2026-01-01T00:00:00Z' });
-    expect((await json(notDate)).errors).toEqual([{ field: 'start', message: 'must match format "date-time"' }]);
+    expect(notDate.body.errors).toEqual([{ field: 'start', message: 'must match format "date-time"' }]);
   });
 
   it('triggers and backfills', async () => {
-    expect((await call('POST', `/schedules/${id}/trigger`, WRITE)).status).toBe(202);
-    await waitFor('the triggered run', async () => (await ctx.client.schedule.getHandle(`schedule-license-worker-${id}`).describe()).info.recentActions.length > 0);
-    expect((await call('POST', `/schedules/${id}/backfill`, WRITE, { start: '2026-01-01T00:00:00Z', end: '2026-01-03T00:00:00Z' })).status).toBe(202);
-    const view = await json(await call('GET', `/schedules/${id}`, READ));
-    expect(view.last_run_time).toEqual(expect.any(String));
-    expect(['RUNNING', 'COMPLETED', 'FAILED', 'TIMED_OUT', 'TERMINATED']).toContain(view.last_run_status);
+    expect((await call('POST', `/schedules/${id}/trigger`, WRITE)).body).toEqual({ triggered: scheduleId });
+    await waitFor('the triggered run', async () => (await ctx.client.schedule.getHandle(scheduleId).describe()).info.recentActions.length > 0);
+    const backfill = await call('POST', `/schedules/${id}/backfill`, WRITE, { start: '2026-01-01T00:00:00Z', end: '2026-01-03T00:00:00Z' });
+    expect(backfill.status).toBe(202);
+    const view = (await call('GET', `/schedules/${id}`, READ)).body;
+    expect(view.lastRunTime).toEqual(expect.any(String));
+    expect(['RUNNING', 'COMPLETED', 'FAILED', 'TIMED_OUT', 'TERMINATED']).toContain(view.lastRunStatus);
   });
 
-  it('deletes; a reload re-creates what is still declared', async () => {
+  it("deletes; the worker's next start makes it again while it is declared", async () => {
     expect((await call('DELETE', `/schedules/${id}`, WRITE)).status).toBe(204);
-    expect(await json(await call('GET', `/schedules/${id}`, READ))).toMatchObject({ exists: false });
-    const missing = await call('PUT', `/schedules/${id}`, WRITE, { enabled: false });
+    expect((await call('GET', `/schedules/${id}`, READ)).status).toBe(404);
+    const missing = await call('PUT', `/schedules/${id}?project=license-worker`, WRITE, { enabled: false });
     expect(missing.status).toBe(404);
-    expect((await json(missing)).detail).toBe(`the schedule of ${id} is not in Temporal yet`);
-    const reload = await gateway.reconciler.reconcileNow({ keepOverrides: false });
-    expect(reload?.outcomes).toContainEqual(expect.objectContaining({ scheduleId: `schedule-license-worker-${id}`, action: 'create', status: 'done' }));
-    expect(await json(await call('GET', `/schedules/${id}`, READ))).toMatchObject({ exists: true, enabled: true });
+    const reload = await license.reconcileNow({ keepOverrides: false });
+    expect(reload?.outcomes).toContainEqual(expect.objectContaining({ scheduleId, action: 'create', status: 'done' }));
+    // With ?project= the schedule is found by its id at once, before any listing shows it.
+    expect((await call('GET', `/schedules/${id}?project=license-worker`, READ)).body).toMatchObject({ scheduleId, enabled: true });
   });
 });
 
@@ -189,7 +273,7 @@ describe('rate limit', () => {
       logger,
     );
     try {
-      const url = `http://127.0.0.1:${limited.port}/api/v0/schedules/daily-license-expiry-check`;
+      const url = `http://127.0.0.1:${limited.port}/api/v0/schedules/daily-license-renewal-reminders`;
       const get = (key: string) => fetch(url, { headers: { authorization: `Bearer ${key}` } });
       const first = await get('key-a-123');
       expect(first.headers.get('ratelimit-policy')).toBe('3;w=60');
@@ -204,7 +288,9 @@ describe('rate limit', () => {
     }
   });
 
-  it('is 100 a minute by default', () => {
-    expect(loadConfig({}).GATEWAY_RATE_LIMIT_PER_MINUTE).toBe(100);
+  it('is 100 a minute by default, and the gateway reads no schedule variable', () => {
+    const config = loadConfig({});
+    expect(config.GATEWAY_RATE_LIMIT_PER_MINUTE).toBe(100);
+    expect(Object.keys(config).filter((k) => /SCHEDULE|DATABASE/.test(k))).toEqual([]);
   });
 });

@@ -1,4 +1,12 @@
-import { MANAGED_NOTE_PREFIX, OVERRIDE_NOTE_PREFIX, scheduleIdOf, type DeclarationSet, type ScheduleDeclaration } from '@fleet/shared-schedules';
+import {
+  declarationFromMemo,
+  MANAGED_NOTE_PREFIX,
+  OVERRIDE_NOTE_PREFIX,
+  ownerOf,
+  scheduleIdOf,
+  withDeclaration,
+  type DeclarationMemo,
+} from '@fleet/shared-schedules';
 import { ScheduleNotFoundError, type Client, type ScheduleDescription, type ScheduleSummary } from '@temporalio/client';
 import { Router, type Request, type Response } from 'express';
 import { Counter, Gauge, type Registry } from 'prom-client';
@@ -6,39 +14,71 @@ import { requireScope, SCOPES, type Principal } from '../auth';
 import { validateBody } from '../openapi';
 import { sendProblem } from '../problem';
 
-/** What a declaration said, as the API shows it (the YAML block's own names). */
-function configOf(d: ScheduleDeclaration) {
+/*
+ * The schedules API works from Temporal alone: every schedule a worker made from its
+ * workflows.yaml carries its owner and its declaration in its memo, which a listing entry and a
+ * description both show. The gateway reads no file, no domain schema and no database.
+ */
+
+/** A schedule Fleet owns, as a listing entry or a description shows it. */
+type Seen = ScheduleSummary | ScheduleDescription;
+
+/** What the declaration said, as the API shows it. */
+function configOf(d: DeclarationMemo) {
   return {
     file: d.file,
-    type: d.workflowType,
-    task_queue: d.taskQueue,
+    type: d.type,
+    taskQueue: d.taskQueue,
     cron: d.cron,
     timezone: d.timezone,
     enabled: d.enabled,
-    overlap_policy: d.overlapPolicy,
-    ...(d.jitterMs ? { jitter_ms: d.jitterMs } : {}),
-    ...(d.catchupWindowMs ? { catchup_window_ms: d.catchupWindowMs } : {}),
-    pause_on_failure: d.pauseOnFailure,
-    ...(d.startAt ? { start_at: d.startAt.toISOString() } : {}),
-    ...(d.endAt ? { end_at: d.endAt.toISOString() } : {}),
+    overlapPolicy: d.overlapPolicy,
+    ...(d.jitterMs ? { jitterMs: d.jitterMs } : {}),
+    ...(d.catchupWindowMs ? { catchupWindowMs: d.catchupWindowMs } : {}),
+    pauseOnFailure: d.pauseOnFailure,
+    ...(d.startAt ? { startAt: d.startAt } : {}),
+    ...(d.endAt ? { endAt: d.endAt } : {}),
     ...(d.input === undefined ? {} : { input: d.input }),
   };
 }
 
-/** A declared schedule with what Temporal says of it (a description or a list summary). */
-function summaryView(d: ScheduleDeclaration, actual: ScheduleSummary | ScheduleDescription | undefined) {
+/** One of Fleet's schedules: its owner and, in its memo, its declaration. */
+interface Entry {
+  scheduleId: string;
+  project: string;
+  workflowId: string;
+  /** Undefined for a schedule made by an earlier Fleet (its memo holds only its owner) until its worker replaces it. */
+  declaration: DeclarationMemo | undefined;
+}
+
+/** The entry of a schedule Fleet owns; undefined for any other. */
+function entryOf(seen: Pick<Seen, 'scheduleId' | 'memo'>): Entry | undefined {
+  const project = ownerOf(seen.memo);
+  if (project === undefined) return undefined;
+  const declaration = declarationFromMemo(seen.memo);
+  return { scheduleId: seen.scheduleId, project, workflowId: declaration?.workflowId ?? seen.scheduleId.slice(`schedule-${project}-`.length), declaration };
+}
+
+/** What a schedule declares, as the API shows it (cron and config null when its memo holds no declaration). */
+function declaredView(e: Entry, timezone?: string) {
   return {
-    workflow_id: d.workflowId,
-    schedule_id: scheduleIdOf(d.project, d.workflowId),
-    project: d.project,
-    cron: d.cron,
-    timezone: d.timezone,
-    exists: actual !== undefined,
-    enabled: actual ? !actual.state.paused : d.enabled,
-    is_override: (actual?.state.note ?? '').startsWith(OVERRIDE_NOTE_PREFIX),
-    config: configOf(d),
-    next_run_time: actual?.info.nextActionTimes[0]?.toISOString() ?? null,
-    last_run_time: actual?.info.recentActions.at(-1)?.takenAt.toISOString() ?? null,
+    workflowId: e.workflowId,
+    scheduleId: e.scheduleId,
+    project: e.project,
+    cron: e.declaration?.cron ?? null,
+    timezone: e.declaration?.timezone ?? timezone ?? null,
+    config: e.declaration ? configOf(e.declaration) : null,
+  };
+}
+
+/** A schedule's view: its declaration (memo) and what Temporal says of its state and runs. */
+function scheduleView(seen: Seen, e: Entry) {
+  return {
+    ...declaredView(e, seen.spec?.timezone),
+    enabled: !seen.state.paused,
+    isOverride: (seen.state.note ?? '').startsWith(OVERRIDE_NOTE_PREFIX),
+    nextRunTime: seen.info.nextActionTimes[0]?.toISOString() ?? null,
+    lastRunTime: seen.info.recentActions.at(-1)?.takenAt.toISOString() ?? null,
   };
 }
 
@@ -52,8 +92,71 @@ function summaryView(d: ScheduleDeclaration, actual: ScheduleSummary | ScheduleD
  */
 export const DESCRIBE_HEDGE_MS = 1000;
 
-export function scheduleRoutes(client: Client, declared: DeclarationSet, registry: Registry, rpcTimeoutMs: number, hedgeMs = DESCRIBE_HEDGE_MS): Router {
+/**
+ * Fleet's schedules by workflow id, from the last listing: how a request naming only a workflow id
+ * finds its schedule (the id is `schedule-<project>-<workflowId>`, and projects are not known
+ * without a listing). A lookup that misses reads a new listing (at most one at a time, and one a
+ * second); an index older than `maxAgeMs` is refreshed in the background.
+ */
+export class ScheduleDirectory {
+  private byWorkflow = new Map<string, Entry[]>();
+  private readAt = 0;
+  private reading: Promise<void> | undefined;
+
+  constructor(
+    private readonly client: Client,
+    private readonly maxAgeMs = 30_000,
+  ) {}
+
+  /** Indexes a listing (every list request gives one). */
+  index(summaries: Iterable<ScheduleSummary>): void {
+    const byWorkflow = new Map<string, Entry[]>();
+    for (const summary of summaries) {
+      const entry = entryOf(summary);
+      if (entry) byWorkflow.set(entry.workflowId, [...(byWorkflow.get(entry.workflowId) ?? []), entry]);
+    }
+    this.byWorkflow = byWorkflow;
+    this.readAt = Date.now();
+  }
+
+  /** Reads the listing again (one read at a time). */
+  refresh(): Promise<void> {
+    this.reading ??= (async () => {
+      try {
+        const all: ScheduleSummary[] = [];
+        for await (const summary of this.client.schedule.list({ pageSize: 1000 })) all.push(summary);
+        this.index(all);
+      } finally {
+        this.reading = undefined;
+      }
+    })();
+    return this.reading;
+  }
+
+  async find(workflowId: string, project?: string): Promise<Entry[]> {
+    const lookup = () => (this.byWorkflow.get(workflowId) ?? []).filter((e) => project === undefined || e.project === project);
+    let found = lookup();
+    if (!found.length && Date.now() - this.readAt > 1000) {
+      await this.refresh();
+      found = lookup();
+    } else if (Date.now() - this.readAt > this.maxAgeMs) {
+      this.refresh().catch(() => undefined);
+    }
+    return found;
+  }
+
+  forget(scheduleId: string): void {
+    for (const [workflowId, entries] of this.byWorkflow) {
+      const left = entries.filter((e) => e.scheduleId !== scheduleId);
+      if (left.length) this.byWorkflow.set(workflowId, left);
+      else this.byWorkflow.delete(workflowId);
+    }
+  }
+}
+
+export function scheduleRoutes(client: Client, registry: Registry, rpcTimeoutMs: number, hedgeMs = DESCRIBE_HEDGE_MS): Router {
   const router = Router();
+  const directory = new ScheduleDirectory(client);
   const operations = new Counter({
     name: 'gateway_schedule_operations_total',
     help: 'Schedule API operations by operation and status',
@@ -69,27 +172,35 @@ export function scheduleRoutes(client: Client, declared: DeclarationSet, registr
         throw err;
       });
 
-  // Scheduled workflows by status, counted when Prometheus scrapes, from one listing (visibility:
-  // a second or two behind at most) rather than a describe of every schedule.
+  /** Fleet's schedules, from one paged listing (visibility: a second or two behind at most), by project and workflow id. */
+  const listFleet = async (): Promise<{ summary: ScheduleSummary; entry: Entry }[]> => {
+    const all: ScheduleSummary[] = [];
+    for await (const summary of client.schedule.list({ pageSize: 1000 })) all.push(summary);
+    directory.index(all);
+    return all
+      .flatMap((summary) => {
+        const entry = entryOf(summary);
+        return entry ? [{ summary, entry }] : [];
+      })
+      .sort((a, b) => a.entry.project.localeCompare(b.entry.project) || a.entry.workflowId.localeCompare(b.entry.workflowId));
+  };
+
+  // Fleet's schedules by status, counted when Prometheus scrapes, from one listing rather than a describe of each.
   new Gauge({
     name: 'gateway_scheduled_workflows',
-    help: 'Declared scheduled workflows by status (active, paused, override, missing)',
+    help: "Fleet's schedules by status (active, paused, override)",
     labelNames: ['status'],
     registers: [registry],
     async collect() {
-      const listed = new Map<string, ScheduleSummary>();
+      let fleet: { summary: ScheduleSummary }[];
       try {
-        await client.withDeadline(Date.now() + rpcTimeoutMs, async () => {
-          for await (const summary of client.schedule.list({ pageSize: 1000 })) listed.set(summary.scheduleId, summary);
-        });
+        fleet = await client.withDeadline(Date.now() + rpcTimeoutMs, listFleet);
       } catch {
-        return; // Temporal away: keep the last counts rather than report every schedule missing.
+        return; // Temporal away: keep the last counts.
       }
-      const counts = { active: 0, paused: 0, override: 0, missing: 0 };
-      for (const d of declared.declarations) {
-        const summary = listed.get(scheduleIdOf(d.project, d.workflowId));
-        if (!summary) counts.missing += 1;
-        else if ((summary.state.note ?? '').startsWith(OVERRIDE_NOTE_PREFIX)) counts.override += 1;
+      const counts = { active: 0, paused: 0, override: 0 };
+      for (const { summary } of fleet) {
+        if ((summary.state.note ?? '').startsWith(OVERRIDE_NOTE_PREFIX)) counts.override += 1;
         else if (summary.state.paused) counts.paused += 1;
         else counts.active += 1;
       }
@@ -108,20 +219,41 @@ export function scheduleRoutes(client: Client, declared: DeclarationSet, registr
       }
     };
 
-  const declarationOf = (req: Request, res: Response): ScheduleDeclaration | undefined => {
-    const id = String(req.params.workflowId);
+  /**
+   * The schedule a request names (`workflowId`, and `?project=` when two projects use the id):
+   * found in the directory, or, with a project, by its schedule id (a schedule made moments ago
+   * that no listing shows yet). Answers 404 or 409 itself and returns undefined otherwise.
+   */
+  const scheduleOf = async (req: Request, res: Response): Promise<Entry | undefined> => {
+    const workflowId = String(req.params.workflowId);
     const project = typeof req.query.project === 'string' ? req.query.project : undefined;
-    const matches = declared.declarations.filter((d) => d.workflowId === id && (!project || d.project === project));
-    if (matches.length === 1) return matches[0];
-    if (matches.length > 1) sendProblem(res, 409, 'Ambiguous', `${id} is declared by ${matches.map((m) => m.project).join(' and ')}: add ?project=`);
-    else sendProblem(res, 404, 'Not found', `no schedule is declared for workflow ${id}`);
+    const found = await directory.find(workflowId, project);
+    if (found.length === 1) return found[0];
+    if (found.length > 1) {
+      sendProblem(res, 409, 'Ambiguous', `${workflowId} is scheduled by ${found.map((f) => f.project).sort().join(' and ')}: add ?project=`);
+      return undefined;
+    }
+    if (project !== undefined) {
+      const scheduleId = scheduleIdOf(project, workflowId);
+      const described = await describeOrUndefined(scheduleId);
+      const entry = described && entryOf(described);
+      if (entry?.project === project) return entry;
+    }
+    sendProblem(res, 404, 'Not found', `no schedule of Fleet's starts workflow ${workflowId}${project ? ` for ${project}` : ''}`);
     return undefined;
   };
 
-  /** The declaration a request names and the handle of its schedule; answers 404/409 itself otherwise. */
-  const declaredSchedule = (req: Request, res: Response) => {
-    const d = declarationOf(req, res);
-    return d && { d, handle: client.schedule.getHandle(scheduleIdOf(d.project, d.workflowId)) };
+  /** Runs a call on the schedule; false, having answered 404, when it is not in Temporal (any more). */
+  const present = async (found: Entry, res: Response, fn: () => Promise<unknown>): Promise<boolean> => {
+    try {
+      await fn();
+      return true;
+    } catch (err) {
+      if (!(err instanceof ScheduleNotFoundError)) throw err;
+      directory.forget(found.scheduleId);
+      sendProblem(res, 404, 'Not found', `the schedule of ${found.workflowId} is not in Temporal (any more)`);
+      return false;
+    }
   };
 
   /** The schedule's entry in the listing (visibility), undefined when the listing does not show it. */
@@ -130,7 +262,7 @@ export function scheduleRoutes(client: Client, declared: DeclarationSet, registr
     return undefined;
   };
 
-  type Read = { actual: ScheduleDescription | ScheduleSummary | undefined; from: 'describe' | 'visibility' };
+  type Read = { actual: Seen | undefined; from: 'describe' | 'visibility' };
   /** One describe; if it has not answered within hedgeMs, the listing's entry too, and the first answer. */
   const readOne = async (scheduleId: string): Promise<Read> => {
     // The describe is cancelled when the listing answers first: no call is left running behind a response.
@@ -154,8 +286,8 @@ export function scheduleRoutes(client: Client, declared: DeclarationSet, registr
     return answer;
   };
 
-  const lastRunStatus = async (d: { info: Pick<ScheduleDescription['info'], 'recentActions'> } | undefined): Promise<string | null> => {
-    const last = d?.info.recentActions.at(-1);
+  const lastRunStatus = async (seen: Seen): Promise<string | null> => {
+    const last = seen.info.recentActions.at(-1);
     if (!last) return null;
     const run = client.workflow.getHandle(last.action.workflow.workflowId, last.action.workflow.firstExecutionRunId);
     return run.describe().then(
@@ -164,21 +296,13 @@ export function scheduleRoutes(client: Client, declared: DeclarationSet, registr
     );
   };
 
-  const view = async (d: ScheduleDeclaration, description: ScheduleDescription | ScheduleSummary | undefined) => ({
-    ...summaryView(d, description),
-    last_run_status: await lastRunStatus(description),
-  });
-
   // The list reads Temporal's visibility once (paged) instead of describing every schedule; the
   // last run's status, one more call per schedule, is in the single-schedule view only.
   router.get(
     '/schedules',
     requireScope(SCOPES.scheduleRead),
     bounded('list', async (_req, res) => {
-      const summaries = new Map<string, ScheduleSummary>();
-      for await (const summary of client.schedule.list({ pageSize: 1000 })) summaries.set(summary.scheduleId, summary);
-      const views = declared.declarations.map((d) => summaryView(d, summaries.get(scheduleIdOf(d.project, d.workflowId))));
-      res.json({ schedules: views });
+      res.json({ schedules: (await listFleet()).map(({ summary, entry }) => scheduleView(summary, entry)) });
     }),
   );
 
@@ -186,11 +310,16 @@ export function scheduleRoutes(client: Client, declared: DeclarationSet, registr
     '/schedules/:workflowId',
     requireScope(SCOPES.scheduleRead),
     bounded('get', async (req, res) => {
-      const found = declaredSchedule(req, res);
+      const found = await scheduleOf(req, res);
       if (!found) return;
-      const { actual, from } = await readOne(found.handle.scheduleId);
+      const { actual, from } = await readOne(found.scheduleId);
+      const entry = actual && entryOf(actual);
+      if (!actual || entry?.project !== found.project) {
+        directory.forget(found.scheduleId);
+        return sendProblem(res, 404, 'Not found', `the schedule of ${String(req.params.workflowId)} is not in Temporal (any more)`);
+      }
       if (from === 'visibility') res.set('Fleet-Schedule-Source', 'visibility');
-      res.json(await view(found.d, actual));
+      res.json({ ...scheduleView(actual, entry), lastRunStatus: await lastRunStatus(actual) });
     }),
   );
 
@@ -199,25 +328,31 @@ export function scheduleRoutes(client: Client, declared: DeclarationSet, registr
     requireScope(SCOPES.scheduleWrite),
     validateBody('SetEnabled'),
     bounded('override', async (req, res) => {
-      const found = declaredSchedule(req, res);
+      const found = await scheduleOf(req, res);
       if (!found) return;
-      const { d, handle } = found;
+      const handle = client.schedule.getHandle(found.scheduleId);
+      // The declaration (the state it declares, its hash) is the schedule's memo as the directory's
+      // listing showed it: no read on the write path. (A schedule its worker replaced in the last
+      // moments may show the one before: the worker's next pass then describes it, rather than
+      // vouching for it from its listing.)
+      const d = found.declaration;
       const enabled = (req.body as { enabled: boolean }).enabled;
       const principal = res.locals.principal as Principal;
-      // An override lives in the schedule's own state, so Temporal holds it; the next reload reverts
-      // it. One patch call (pause or unpause, with the note): no read-modify-write of the schedule,
-      // and a schedule that is not in Temporal answers NOT_FOUND to the patch itself. The note
-      // carries no declaration hash: the reconciler describes what the API touched before trusting it.
-      const note = enabled === d.enabled ? `${MANAGED_NOTE_PREFIX} from ${d.file}` : `${OVERRIDE_NOTE_PREFIX} enabled=${enabled} by ${principal.id} at ${new Date().toISOString()}`;
+      // An override lives in the schedule's own state, so Temporal holds it; the worker's next start
+      // (a reload) reverts it, its periodic passes keep it. One patch call (pause or unpause, with
+      // the note): no read-modify-write of the schedule. The note ends with the declaration's hash,
+      // so a periodic pass vouches for it from its listing.
+      const note = d && enabled === d.enabled ? `${MANAGED_NOTE_PREFIX} from ${d.file}` : `${OVERRIDE_NOTE_PREFIX} enabled=${enabled} by ${principal.id} at ${new Date().toISOString()}`;
+      const hashed = d ? withDeclaration(note, d.hash) : note;
       try {
-        await (enabled ? handle.unpause(note) : handle.pause(note));
+        await (enabled ? handle.unpause(hashed) : handle.pause(hashed));
       } catch (err) {
-        if (err instanceof ScheduleNotFoundError) return sendProblem(res, 404, 'Not found', `the schedule of ${d.workflowId} is not in Temporal yet`);
-        throw err;
+        if (!(err instanceof ScheduleNotFoundError)) throw err;
+        directory.forget(found.scheduleId);
+        return sendProblem(res, 404, 'Not found', `the schedule of ${String(req.params.workflowId)} is not in Temporal (any more)`);
       }
-      // Answers with the state it set; run times are in GET (a describe), not on the write path.
-      const { next_run_time: _next, last_run_time: _last, ...set } = summaryView(d, undefined);
-      res.json({ ...set, exists: true, enabled, is_override: note.startsWith(OVERRIDE_NOTE_PREFIX) });
+      // Answers with the state it set; run times are in GET, not on the write path.
+      res.json({ ...declaredView(found), enabled, isOverride: note.startsWith(OVERRIDE_NOTE_PREFIX) });
     }),
   );
 
@@ -225,11 +360,15 @@ export function scheduleRoutes(client: Client, declared: DeclarationSet, registr
     '/schedules/:workflowId',
     requireScope(SCOPES.scheduleWrite),
     bounded('delete', async (req, res) => {
-      const found = declaredSchedule(req, res);
+      const found = await scheduleOf(req, res);
       if (!found) return;
-      await found.handle.delete().catch((err: unknown) => {
-        if (!(err instanceof ScheduleNotFoundError)) throw err;
-      });
+      await client.schedule
+        .getHandle(found.scheduleId)
+        .delete()
+        .catch((err: unknown) => {
+          if (!(err instanceof ScheduleNotFoundError)) throw err;
+        });
+      directory.forget(found.scheduleId);
       res.status(204).end();
     }),
   );
@@ -238,10 +377,10 @@ export function scheduleRoutes(client: Client, declared: DeclarationSet, registr
     '/schedules/:workflowId/trigger',
     requireScope(SCOPES.scheduleWrite),
     bounded('trigger', async (req, res) => {
-      const found = declaredSchedule(req, res);
+      const found = await scheduleOf(req, res);
       if (!found) return;
-      await found.handle.trigger();
-      res.status(202).json({ triggered: found.handle.scheduleId });
+      if (!(await present(found, res, () => client.schedule.getHandle(found.scheduleId).trigger()))) return;
+      res.status(202).json({ triggered: found.scheduleId });
     }),
   );
 
@@ -250,12 +389,12 @@ export function scheduleRoutes(client: Client, declared: DeclarationSet, registr
     requireScope(SCOPES.scheduleWrite),
     validateBody('Backfill'),
     bounded('backfill', async (req, res) => {
-      const found = declaredSchedule(req, res);
+      const found = await scheduleOf(req, res);
       if (!found) return;
       const { start, end } = req.body as { start: string; end: string };
       if (Date.parse(end) <= Date.parse(start)) return sendProblem(res, 400, 'Invalid request body', 'end: is not after start', [{ field: 'end', message: 'is not after start' }]);
-      await found.handle.backfill([{ start: new Date(start), end: new Date(end) }]);
-      res.status(202).json({ backfilled: found.handle.scheduleId, start, end });
+      if (!(await present(found, res, () => client.schedule.getHandle(found.scheduleId).backfill([{ start: new Date(start), end: new Date(end) }])))) return;
+      res.status(202).json({ backfilled: found.scheduleId, start, end });
     }),
   );
 

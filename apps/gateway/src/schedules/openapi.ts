@@ -1,40 +1,78 @@
-/**
+import { jsonSchemaOf, operation, type OpenApiFragment } from '@fleet/shared-http';
+import { OVERLAP_POLICIES } from '@fleet/shared-schedules';
+import { z } from 'zod';
+import { SCOPES } from '../auth';
+
+/*
  * The schedules API's part of the OpenAPI document: its paths (relative to /api/v0, where the
- * gateway mounts it) and the component schemas they name. The gateway assembles it with the
- * domains' fragments; `#/components/schemas/Problem` is the gateway's shared problem document.
+ * gateway mounts it) and the component schemas they name. Every field is camelCase, as in every
+ * other API of the gateway. What the API shows of a schedule comes from Temporal alone: its memo
+ * (the declaration its worker made it from) and its state.
  */
-const problem = { $ref: '#/components/schemas/Problem' };
-const problemContent = { 'application/problem+json': { schema: problem } };
-const errorResponses = {
-  '400': { description: 'Invalid request', content: problemContent },
-  '401': { description: 'No valid bearer token', content: problemContent },
-  '403': { description: 'The token lacks the scope', content: problemContent },
-  '404': { description: 'No such schedule', content: problemContent },
-  '429': { description: 'Rate limited', content: problemContent },
-  '503': { description: 'Temporal unreachable', content: problemContent },
+
+const dateTime = z.iso.datetime({ offset: true });
+
+/** What the declaration says (apps/<app>/workflows.yaml), from the schedule's memo. */
+const scheduleConfig = z
+  .object({
+    file: z.string().describe('The declaring file, relative to the repository'),
+    type: z.string().describe('The workflow type it starts'),
+    taskQueue: z.string(),
+    cron: z.string(),
+    timezone: z.string(),
+    enabled: z.boolean().describe('As declared (the schedule may be overridden)'),
+    overlapPolicy: z.enum(OVERLAP_POLICIES),
+    jitterMs: z.number().int().optional(),
+    catchupWindowMs: z.number().int().optional(),
+    pauseOnFailure: z.boolean(),
+    startAt: dateTime.optional(),
+    endAt: dateTime.optional(),
+    input: z.unknown().optional().describe("The workflow's input, as declared"),
+  })
+  .describe("A schedule's declaration");
+
+/** What a schedule declares: null cron and config for a schedule made by an earlier Fleet, until its worker replaces it. */
+const declared = {
+  workflowId: z.string(),
+  scheduleId: z.string().describe('schedule-<project>-<workflowId>'),
+  project: z.string().describe('The worker app that declares it'),
+  cron: z.string().nullable(),
+  timezone: z.string().nullable(),
+  config: scheduleConfig.nullable(),
 };
-const workflowId = { name: 'workflowId', in: 'path', required: true, schema: { type: 'string' } };
-const security = [{ bearer: [] }];
+const state = {
+  enabled: z.boolean().describe('Whether it runs now (false: paused)'),
+  isOverride: z.boolean().describe("Whether an override made through this API is in force (until its worker's next start)"),
+};
+const runs = {
+  nextRunTime: dateTime.nullable(),
+  lastRunTime: dateTime.nullable(),
+};
+
+export const scheduleSchema = z.object({ ...declared, ...state, ...runs }).describe('A schedule Fleet keeps, as Temporal has it');
+export const scheduleDetailSchema = scheduleSchema
+  .extend({ lastRunStatus: z.string().nullable().describe("The last run's workflow status (RUNNING, COMPLETED, FAILED...)") })
+  .describe('A schedule, with the status of its last run');
+export const scheduleListSchema = z.object({ schedules: z.array(scheduleSchema) });
+export const scheduleOverrideSchema = z.object({ ...declared, ...state }).describe('The state an override set (run times: GET)');
+const triggeredSchema = z.object({ triggered: z.string().describe('The schedule id') });
+const backfilledSchema = z.object({ backfilled: z.string().describe('The schedule id'), start: dateTime, end: dateTime });
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const tags = ['schedules'];
+const path = { workflowId: 'The workflow id its schedule starts (the `id` of its declaration)' };
+const query = z.object({ project: z.string().min(1).optional().describe('The project, when two projects schedule the same workflow id') });
+const ambiguous = { '409': 'Two projects schedule this workflow id: add ?project=' };
 
 export const schedulesOpenApi = {
   components: {
     schemas: {
-      Schedule: {
-        type: 'object',
-        properties: {
-          workflow_id: { type: 'string' },
-          schedule_id: { type: 'string' },
-          project: { type: 'string' },
-          cron: { type: 'string' },
-          timezone: { type: 'string' },
-          enabled: { type: 'boolean' },
-          is_override: { type: 'boolean' },
-          config: { type: 'object' },
-          next_run_time: { type: ['string', 'null'], format: 'date-time' },
-          last_run_time: { type: ['string', 'null'], format: 'date-time' },
-          last_run_status: { type: ['string', 'null'] },
-        },
-      },
+      Schedule: jsonSchemaOf(scheduleSchema),
+      ScheduleDetail: jsonSchemaOf(scheduleDetailSchema),
+      ScheduleList: jsonSchemaOf(scheduleListSchema),
+      ScheduleOverride: jsonSchemaOf(scheduleOverrideSchema),
+      ScheduleTriggered: jsonSchemaOf(triggeredSchema),
+      ScheduleBackfilled: jsonSchemaOf(backfilledSchema),
       SetEnabled: { type: 'object', additionalProperties: false, required: ['enabled'], properties: { enabled: { type: 'boolean' } } },
       Backfill: {
         type: 'object',
@@ -45,27 +83,72 @@ export const schedulesOpenApi = {
     },
   },
   paths: {
-    '/schedules': { get: { operationId: 'listSchedules', security, responses: { '200': { description: 'Every declared schedule' }, ...errorResponses } } },
-    '/schedules/{workflowId}': {
-      get: { operationId: 'getSchedule', security, parameters: [workflowId], responses: { '200': { description: 'The schedule' }, ...errorResponses } },
-      put: {
-        operationId: 'setScheduleEnabled',
-        security,
-        parameters: [workflowId],
-        requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/SetEnabled' } } } },
-        responses: { '200': { description: 'Overridden until the next reload' }, ...errorResponses },
-      },
-      delete: { operationId: 'deleteSchedule', security, parameters: [workflowId], responses: { '204': { description: 'Deleted (re-created on reload while declared)' }, ...errorResponses } },
+    '/schedules': {
+      get: operation({
+        operationId: 'listSchedules',
+        summary: 'Every schedule Fleet keeps (every project): its declaration, state, next and last run, from one listing of Temporal',
+        scope: SCOPES.scheduleRead,
+        tags,
+        responses: { '200': { description: 'The schedules, by project and workflow id', schema: ref('ScheduleList') } },
+      }),
     },
-    '/schedules/{workflowId}/trigger': { post: { operationId: 'triggerSchedule', security, parameters: [workflowId], responses: { '202': { description: 'Triggered' }, ...errorResponses } } },
+    '/schedules/{workflowId}': {
+      get: operation({
+        operationId: 'getSchedule',
+        summary: "One schedule, with its last run's status (from its listing entry, with Fleet-Schedule-Source: visibility, when its description is slow)",
+        scope: SCOPES.scheduleRead,
+        tags,
+        path,
+        query,
+        responses: { '200': { description: 'The schedule', schema: ref('ScheduleDetail') } },
+        problems: ambiguous,
+      }),
+      put: operation({
+        operationId: 'setScheduleEnabled',
+        summary: "Pause or resume it until its worker's next start (periodic reconciles keep the override)",
+        scope: SCOPES.scheduleWrite,
+        tags,
+        path,
+        query,
+        body: { schema: ref('SetEnabled'), required: true },
+        responses: { '200': { description: 'The state it set', schema: ref('ScheduleOverride') } },
+        problems: ambiguous,
+      }),
+      delete: operation({
+        operationId: 'deleteSchedule',
+        summary: "Delete it (its worker's next start makes it again while it is declared)",
+        scope: SCOPES.scheduleWrite,
+        tags,
+        path,
+        query,
+        responses: { '204': { description: 'Deleted' } },
+        problems: ambiguous,
+      }),
+    },
+    '/schedules/{workflowId}/trigger': {
+      post: operation({
+        operationId: 'triggerSchedule',
+        summary: 'Run it now',
+        scope: SCOPES.scheduleWrite,
+        tags,
+        path,
+        query,
+        responses: { '202': { description: 'Triggered', schema: ref('ScheduleTriggered') } },
+        problems: ambiguous,
+      }),
+    },
     '/schedules/{workflowId}/backfill': {
-      post: {
+      post: operation({
         operationId: 'backfillSchedule',
-        security,
-        parameters: [workflowId],
-        requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/Backfill' } } } },
-        responses: { '202': { description: 'Backfill requested' }, ...errorResponses },
-      },
+        summary: 'Run the times it would have run in a window',
+        scope: SCOPES.scheduleWrite,
+        tags,
+        path,
+        query,
+        body: { schema: ref('Backfill'), required: true },
+        responses: { '202': { description: 'Backfill requested', schema: ref('ScheduleBackfilled') } },
+        problems: ambiguous,
+      }),
     },
   },
-};
+} satisfies OpenApiFragment & { components: { schemas: Record<string, Record<string, unknown>> } };
