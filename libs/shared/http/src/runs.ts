@@ -1,5 +1,5 @@
 import { rootCauseMessage } from '@fleet/shared-domain';
-import type { Client, WorkflowExecutionDescription, WorkflowExecutionInfo } from '@temporalio/client';
+import { WorkflowFailedError, type Client, type WorkflowExecutionDescription, type WorkflowExecutionInfo } from '@temporalio/client';
 import { z } from 'zod';
 import { withDeadline } from './deadline';
 import { isInvalidArgument, isNotFound } from './errors';
@@ -71,6 +71,10 @@ export async function describeOfType(client: Client, workflowId: string, type: s
 
 const FAILED = new Set(['FAILED', 'CANCELLED', 'TERMINATED', 'TIMED_OUT']);
 
+/**
+ * A run as {@link RunView}. Its result (or why it failed) is read from Temporal; in a listing
+ * (`forgiving`) a result that cannot be read in time is left out rather than failing the list.
+ */
 async function viewOf(client: Client, execution: WorkflowExecutionInfo | WorkflowExecutionDescription, progress: ProgressReader | undefined, forgiving: boolean): Promise<RunView> {
   const handle = client.workflow.getHandle(execution.workflowId, execution.runId);
   const status = execution.status.name;
@@ -82,13 +86,18 @@ async function viewOf(client: Client, execution: WorkflowExecutionInfo | Workflo
     startTime: execution.startTime.toISOString(),
     closeTime: execution.closeTime?.toISOString() ?? null,
   };
-  if (status === 'RUNNING' && progress) view.progress = await progress(handle);
-  else if (status === 'COMPLETED') view.result = await (forgiving ? handle.result().catch(() => null) : handle.result());
-  else if (FAILED.has(status)) {
-    view.failure = await handle.result().then(
-      () => 'ended without a result',
-      (err: unknown) => rootCauseMessage(err),
-    );
+  if (status === 'RUNNING' && progress) {
+    view.progress = await progress(handle);
+    return view;
+  }
+  if (status !== 'COMPLETED' && !FAILED.has(status)) return view;
+  try {
+    const result: unknown = await handle.result();
+    if (status === 'COMPLETED') view.result = result;
+  } catch (err) {
+    // The run's own failure (an activity's, the workflow's, a termination): its innermost cause.
+    if (err instanceof WorkflowFailedError) view.failure = rootCauseMessage(err);
+    else if (!forgiving) throw err;
   }
   return view;
 }
@@ -125,5 +134,10 @@ export async function listRuns(client: Client, type: string, limit: number, prog
     if (executions.length >= limit) break;
   }
   executions.sort((a, b) => b.startTime.getTime() - a.startTime.getTime());
-  return mapBounded(executions, (e) => viewOf(client, e, progress, true));
+  // The running runs' progress queries share one budget: a listing of runs nobody answers for (no
+  // worker) costs PROGRESS_QUERY_MS in all, not that much per run.
+  const progressBy = Date.now() + PROGRESS_QUERY_MS;
+  const budgeted: ProgressReader | undefined =
+    progress && ((handle) => (Date.now() >= progressBy ? Promise.resolve(null) : withDeadline(client, progressBy - Date.now(), () => progress(handle)).catch(() => null)));
+  return mapBounded(executions, (e) => viewOf(client, e, budgeted, true));
 }
