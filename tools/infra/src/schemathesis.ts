@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { toolsCacheDir } from './paths';
@@ -74,11 +74,16 @@ export interface SchemathesisOptions {
   requestTimeoutSeconds?: number;
   /** More arguments of `st run`. */
   extraArgs?: string[];
+  /** Where it runs (Hypothesis may write a folder there). */
+  cwd?: string;
   timeoutMs?: number;
 }
 
-/** Runs `st run` (Schemathesis's CLI, the pinned version) and returns its exit code and output. */
-export function runSchemathesis(options: SchemathesisOptions): SchemathesisRun {
+/**
+ * Runs `st run` (Schemathesis's CLI, the pinned version) and resolves with its exit code and output.
+ * Asynchronous, so an API served by the same process (a test's gateway) keeps answering it.
+ */
+export function runSchemathesis(options: SchemathesisOptions): Promise<SchemathesisRun> {
   const args = [
     '-m',
     'schemathesis.cli',
@@ -99,12 +104,28 @@ export function runSchemathesis(options: SchemathesisOptions): SchemathesisRun {
     ...Object.entries(options.headers ?? {}).flatMap(([name, value]) => ['-H', `${name}: ${value}`]),
     ...(options.extraArgs ?? []),
   ];
-  const result = spawnSync(resolveSchemathesisPython(), args, {
-    encoding: 'utf8',
-    timeout: options.timeoutMs ?? 300_000,
-    maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, NO_COLOR: '1', COLUMNS: '160', SCHEMATHESIS_TELEMETRY: 'false' },
+  const timeoutMs = options.timeoutMs ?? 300_000;
+  return new Promise((resolve, reject) => {
+    const child = spawn(resolveSchemathesisPython(), args, {
+      cwd: options.cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1', COLUMNS: '160' },
+    });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    // Out of time: what it printed so far says where it was.
+    const timer = setTimeout(() => {
+      output += `\n(stopped after ${timeoutMs} ms)`;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ status: code ?? -1, output });
+    });
   });
-  if (result.error) throw result.error;
-  return { status: result.status ?? 1, output: `${result.stdout}${result.stderr}` };
 }
