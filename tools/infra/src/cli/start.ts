@@ -1,55 +1,62 @@
 /**
  * `npm start`: the whole system on its embedded defaults. Temporal dev server (with Web UI),
- * PostgreSQL (embedded unless DATABASE_URL), Pulsar (when Java is present), every worker and the gateway, each its own process
- * as it is deployed. Ctrl-C stops everything it started.
+ * PostgreSQL (embedded unless DATABASE_URL), Pulsar (when Java is present), and every app of the
+ * repository (apps.ts: each domain's worker, the simulators, the gateway), each its own process as
+ * it is deployed. A process that crashes is started again with a backoff (supervisor.ts); Ctrl-C
+ * (or SIGTERM) stops everything it started. State is kept across starts under FLEET_HOME, and a
+ * fresh folder gets a small demo (FLEET_DEMO=0 to start empty).
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { envSchemas, parseEnv } from '@fleet/shared-config';
 import { createDatabaseIfMissing, databaseUrl } from '@fleet/shared-db';
 import { z } from 'zod';
-import { buildAllBundles, workerBundles } from '../bundles';
+import { appSummary, envName, localApps, resolveAppEnv, type LocalApp } from '../apps';
+import { buildAllBundles } from '../bundles';
+import { discoverDomains } from '../domains';
 import { startInfrastructure } from '../infrastructure';
-import { javaAvailable } from '../pulsar';
 import { acquireInstanceLock } from '../instance-lock';
-import { spawnManaged, appNodeArgs, type ManagedProcess } from '../managed-process';
+import { appNodeArgs, spawnManaged } from '../managed-process';
 import { fleetDir, repoRoot } from '../paths';
 import { assertPortFree, waitForPort } from '../ports';
+import { javaAvailable } from '../pulsar';
+import { Supervisor } from '../supervisor';
 
 const log = (line: string) => console.log(`[fleet] ${line}`);
-
-function bundleOf(app: string): string {
-  const bundle = workerBundles.find((b) => b.app === app);
-  if (!bundle) throw new Error(`no workflow bundle is declared for ${app}`);
-  return bundle.bundleFile;
-}
+const DEMO_MARKER = path.join(fleetDir, 'demo.json');
+const API_KEY_FILE = path.join(fleetDir, 'api-key');
+/** How long an app may take to listen before start goes on without it (it keeps being restarted if it crashes). */
+const READY_TIMEOUT_MS = 120_000;
 
 async function main(): Promise<void> {
   const env = parseEnv({
     FLEET_TEMPORAL_PORT: envSchemas.port(7233),
     FLEET_TEMPORAL_UI_PORT: envSchemas.port(8233),
     FLEET_POSTGRES_PORT: envSchemas.port(5433),
-    FLEET_GATEWAY_PORT: envSchemas.port(3000),
-    FLEET_LICENSE_METRICS_PORT: envSchemas.port(9464),
-    FLEET_VSYNC_METRICS_PORT: envSchemas.port(9465),
-    FLEET_DICT_SIM_GRPC_PORT: envSchemas.port(50051),
-    FLEET_DICT_SIM_HTTP_PORT: envSchemas.port(50052),
     FLEET_PULSAR_WEB_PORT: envSchemas.port(8080),
     FLEET_PULSAR_BROKER_PORT: envSchemas.port(6650),
     DATABASE_URL: envSchemas.url.optional(),
+    /** Each app with a database gets `<FLEET_DATABASE>_<name>` (fleet_license, fleet_vsync, ...). */
     FLEET_DATABASE: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('fleet'),
+    /** 0: a fresh data folder starts empty instead of with the demo. */
+    FLEET_DEMO: z.enum(['0', '1']).default('1'),
     LOG_LEVEL: envSchemas.logLevel,
   });
+  const apps = localApps({ env: process.env, database: env.FLEET_DATABASE });
+  const domains = discoverDomains();
   const lock = acquireInstanceLock(fleetDir, 'start');
-  const apps: ManagedProcess[] = [];
+  const supervisor = new Supervisor({ log });
+  const logFile = (app: string) => path.join(fleetDir, 'logs', `${app}.log`);
   let infra: Awaited<ReturnType<typeof startInfrastructure>> | undefined;
   let stopping = false;
   const stopAll = async (code: number) => {
     if (stopping) return;
     stopping = true;
     log('stopping...');
-    await Promise.all(apps.map((a) => a.stop('SIGTERM', 25_000)));
+    await supervisor.stop();
     await infra?.stop();
+    rmSync(API_KEY_FILE, { force: true });
     lock.release();
     log('stopped');
     process.exit(code);
@@ -61,11 +68,7 @@ async function main(): Promise<void> {
     await assertPortFree(env.FLEET_TEMPORAL_PORT, 'FLEET_TEMPORAL_PORT');
     await assertPortFree(env.FLEET_TEMPORAL_UI_PORT, 'FLEET_TEMPORAL_UI_PORT');
     if (!env.DATABASE_URL) await assertPortFree(env.FLEET_POSTGRES_PORT, 'FLEET_POSTGRES_PORT');
-    await assertPortFree(env.FLEET_GATEWAY_PORT, 'FLEET_GATEWAY_PORT');
-    await assertPortFree(env.FLEET_LICENSE_METRICS_PORT, 'FLEET_LICENSE_METRICS_PORT');
-    await assertPortFree(env.FLEET_VSYNC_METRICS_PORT, 'FLEET_VSYNC_METRICS_PORT');
-    await assertPortFree(env.FLEET_DICT_SIM_GRPC_PORT, 'FLEET_DICT_SIM_GRPC_PORT');
-    await assertPortFree(env.FLEET_DICT_SIM_HTTP_PORT, 'FLEET_DICT_SIM_HTTP_PORT');
+    for (const app of apps) for (const p of app.ports) await assertPortFree(p.port, p.override);
     const withPulsar = javaAvailable();
     if (withPulsar) {
       await assertPortFree(env.FLEET_PULSAR_WEB_PORT, 'FLEET_PULSAR_WEB_PORT');
@@ -73,7 +76,7 @@ async function main(): Promise<void> {
     }
 
     log('bundling workflows...');
-    await buildAllBundles();
+    const bundles = await buildAllBundles();
     log(`starting Temporal, ${env.DATABASE_URL ? 'connecting to PostgreSQL' : 'embedded PostgreSQL'}${withPulsar ? ', Pulsar' : ''} (data in ${fleetDir})...`);
     infra = await startInfrastructure({
       dir: fleetDir,
@@ -83,82 +86,123 @@ async function main(): Promise<void> {
       postgresPort: env.FLEET_POSTGRES_PORT,
       databaseUrl: env.DATABASE_URL,
       pulsar: withPulsar ? { webPort: env.FLEET_PULSAR_WEB_PORT, brokerPort: env.FLEET_PULSAR_BROKER_PORT } : undefined,
+      log,
     });
     if (!infra.pulsar) log(`Pulsar is not running (${infra.pulsarUnavailable ?? 'no Java 17 on PATH'}): the system runs, and its events wait in the outbox until a broker is there.`);
-    await createDatabaseIfMissing(infra.postgres.url, env.FLEET_DATABASE);
-    // Each worker its own database, as each is deployed alone.
-    const vsyncDatabase = `${env.FLEET_DATABASE}_vsync`;
-    await createDatabaseIfMissing(infra.postgres.url, vsyncDatabase);
-    const appEnv = {
+    const serverUrl = infra.postgres.url;
+    for (const app of apps) if (app.database) await createDatabaseIfMissing(serverUrl, app.database);
+
+    // A key for this run only, printed below, so the API can be tried at once: every domain's scopes and the schedules'.
+    const apiKey = `local-${randomBytes(12).toString('hex')}`;
+    const scopes = [...domains.flatMap((d) => [`${d.name}:read`, `${d.name}:write`]), 'workflow.schedule:read', 'workflow.schedule:write'];
+    const shared: NodeJS.ProcessEnv = {
       ...process.env,
       TEMPORAL_ADDRESS: infra.temporal.address,
       TEMPORAL_NAMESPACE: infra.temporal.namespace,
-      DATABASE_URL: databaseUrl(infra.postgres.url, env.FLEET_DATABASE),
       LOG_LEVEL: env.LOG_LEVEL,
       ...(infra.pulsar ? { PULSAR_WS_URL: infra.pulsar.wsUrl, PULSAR_ADMIN_URL: infra.pulsar.adminUrl } : {}),
     };
-    const startApp = (app: string, extraEnv: Record<string, string | undefined>) => {
-      const proc = spawnManaged({
-        name: app,
-        command: process.execPath,
-        args: [...appNodeArgs(), path.join(repoRoot, 'apps', app, 'src', 'main.ts')],
-        cwd: repoRoot,
-        env: { ...appEnv, ...extraEnv },
-        logFile: path.join(fleetDir, 'logs', `${app}.log`),
+    delete shared.DATABASE_URL; // only apps with a database of their own get one
+    const envOf = new Map<string, NodeJS.ProcessEnv>();
+    const ownEnvOf = new Map<string, Record<string, string>>();
+    for (const app of apps) {
+      const own = resolveAppEnv(app, apps, { env: process.env, values: (a) => ({ dataDir: path.join(fleetDir, 'data', a.app), localApiKeys: `local=${apiKey}:${scopes.join(' ')}` }) });
+      ownEnvOf.set(app.app, own);
+      const bundle = bundles[app.app];
+      envOf.set(app.app, {
+        ...shared,
+        ...own,
+        ...(app.database ? { DATABASE_URL: databaseUrl(serverUrl, app.database) } : {}),
+        // The worker side reads WORKFLOW_BUNDLE; <DOMAIN>_WORKFLOW_BUNDLE is the name it read before.
+        ...(bundle && app.domain ? { WORKFLOW_BUNDLE: bundle, [`${envName(app.domain.name)}_WORKFLOW_BUNDLE`]: bundle } : {}),
       });
-      void proc.exited.then((code) => {
-        if (stopping) return;
-        log(`${app} exited with code ${code}; see ${path.join(fleetDir, 'logs', `${app}.log`)}`);
-        void stopAll(1);
+    }
+
+    // Every app starts once those it waits for are up; up = listening on each of its ports.
+    const ready = new Map<string, Promise<void>>();
+    const startApp = async (app: LocalApp): Promise<void> => {
+      await Promise.all(app.after.map((dep) => ready.get(dep)));
+      if (stopping) return;
+      supervisor.add({
+        name: app.app,
+        logFile: logFile(app.app),
+        start: () =>
+          spawnManaged({
+            name: app.app,
+            command: process.execPath,
+            args: [...appNodeArgs(), app.mainFile],
+            cwd: repoRoot,
+            env: envOf.get(app.app),
+            logFile: logFile(app.app),
+          }),
       });
-      apps.push(proc);
+      await Promise.all(
+        app.ports.map((p) =>
+          waitForPort(p.port, READY_TIMEOUT_MS).catch(() => log(`${app.app} is not listening on ${p.port} (${p.variable}) after ${READY_TIMEOUT_MS / 1000} s; going on without it; see ${logFile(app.app)}`)),
+        ),
+      );
     };
-    startApp('license-worker', {
-      METRICS_PORT: String(env.FLEET_LICENSE_METRICS_PORT),
-      LICENSE_WORKFLOW_BUNDLE: bundleOf('license-worker'),
-    });
-    // DICT is not ours: locally its simulator stands in for the bridge (a real gRPC server).
-    const participant = process.env.DICT_PARTICIPANT ?? '12345678';
-    startApp('dict-bridge-sim', {
-      DICT_SIM_GRPC_PORT: String(env.FLEET_DICT_SIM_GRPC_PORT),
-      DICT_SIM_HTTP_PORT: String(env.FLEET_DICT_SIM_HTTP_PORT),
-      DICT_SIM_PARTICIPANT: participant,
-    });
-    await waitForPort(env.FLEET_DICT_SIM_GRPC_PORT, 60_000);
-    startApp('vsync-worker', {
-      METRICS_PORT: String(env.FLEET_VSYNC_METRICS_PORT),
-      DATABASE_URL: databaseUrl(infra.postgres.url, vsyncDatabase),
-      VSYNC_WORKFLOW_BUNDLE: bundleOf('vsync-worker'),
-      DICT_PARTICIPANT: participant,
-      DICT_BRIDGE_ADDRESS: process.env.DICT_BRIDGE_ADDRESS ?? `127.0.0.1:${env.FLEET_DICT_SIM_GRPC_PORT}`,
-    });
-    // A key for this run only, printed below, so the API can be tried at once.
-    const apiKey = process.env.GATEWAY_API_KEYS ? undefined : `local-${randomBytes(12).toString('hex')}`;
-    startApp('gateway', {
-      GATEWAY_PORT: String(env.FLEET_GATEWAY_PORT),
-      ...(apiKey ? { GATEWAY_API_KEYS: `local=${apiKey}:workflow.schedule:read workflow.schedule:write vsync:read vsync:write` } : {}),
-    });
-    await Promise.all([
-      waitForPort(env.FLEET_GATEWAY_PORT, 60_000),
-      waitForPort(env.FLEET_LICENSE_METRICS_PORT, 60_000),
-      waitForPort(env.FLEET_VSYNC_METRICS_PORT, 60_000),
-    ]);
+    for (const app of apps) ready.set(app.app, startApp(app));
+    await Promise.all(ready.values());
+    if (stopping) return;
+
+    await loadDemos(apps, envOf, env.FLEET_DEMO === '1');
+    if (stopping) return;
 
     log('Fleet is up.');
     log(`  Temporal Web UI  ${infra.temporal.uiUrl}`);
     log(`  Temporal gRPC    ${infra.temporal.address}`);
-    log(`  API              http://127.0.0.1:${env.FLEET_GATEWAY_PORT}/api/v0  (health: /healthz, readiness: /readyz)`);
-    if (apiKey) log(`  API key          ${apiKey}  (this run only: curl -H 'authorization: Bearer ${apiKey}' .../api/v0/schedules)`);
-    log(`  PostgreSQL       ${databaseUrl(infra.postgres.url, env.FLEET_DATABASE).replace(/:[^:@/]+@/, ':***@')}`);
-    log(`  Worker metrics   http://127.0.0.1:${env.FLEET_LICENSE_METRICS_PORT}/metrics (license), :${env.FLEET_VSYNC_METRICS_PORT}/metrics (vsync)`);
-    log(`  DICT simulator   gRPC 127.0.0.1:${env.FLEET_DICT_SIM_GRPC_PORT}, files and admin http://127.0.0.1:${env.FLEET_DICT_SIM_HTTP_PORT}/admin/stats`);
+    log(`  PostgreSQL       ${serverUrl.replace(/:[^:@/]+@/, ':***@')}; databases ${apps.flatMap((a) => (a.database ? [a.database] : [])).join(', ')}`);
     if (infra.pulsar) log(`  Pulsar           ${infra.pulsar.serviceUrl}, admin and WebSocket ${infra.pulsar.adminUrl}  (npm run events:tail -- <topic>)`);
+    const width = Math.max(...apps.map((a) => a.app.length)) + 2;
+    for (const app of apps) log(`  ${app.app.padEnd(width)}${appSummary(app, ownEnvOf.get(app.app) ?? {})}`);
+    if ([...ownEnvOf.values()].some((e) => Object.values(e).some((v) => v.includes(apiKey)))) {
+      // In a file too, for copy-paste commands: export FLEET_API_KEY=$(cat .fleet/api-key)
+      writeFileSync(API_KEY_FILE, `${apiKey}\n`, { mode: 0o600 });
+      log(`  API key          ${apiKey}  (this run only, also in ${API_KEY_FILE}; scopes ${scopes.join(' ')})`);
+      log(`                   export FLEET_API_KEY=${apiKey}`);
+    }
     log(`  Logs             ${path.join(fleetDir, 'logs')}`);
-    log('Schedules: the gateway keeps apps/*/workflows.yaml in Temporal (npm run schedules -- list). Ctrl-C stops everything.');
+    log('A process that crashes is started again (with a backoff). Ctrl-C stops everything.');
   } catch (err) {
     console.error(`[fleet] start failed: ${err instanceof Error ? err.message : String(err)}`);
     await stopAll(1);
   }
+}
+
+/**
+ * On a fresh data folder (no demo marker), every app's `src/demo.ts` loads its part of the demo:
+ * `loadDemo(env)` gets the app's own environment and answers with a line saying what it loaded.
+ * A demo loads only into an empty base, so one that failed halfway is tried again at the next
+ * start; once all have loaded, the marker makes later starts leave the data alone.
+ */
+async function loadDemos(apps: LocalApp[], envOf: Map<string, NodeJS.ProcessEnv>, enabled: boolean): Promise<void> {
+  if (existsSync(DEMO_MARKER)) return;
+  if (!enabled) {
+    log('FLEET_DEMO=0: no demo loaded.');
+    writeMarker({ skipped: true });
+    return;
+  }
+  const withDemo = apps.filter((a) => a.demoFile);
+  if (withDemo.length === 0) return;
+  log('a fresh data folder: loading the demo (FLEET_DEMO=0 to start empty)...');
+  let failed = 0;
+  for (const app of withDemo) {
+    try {
+      const module = (await import(app.demoFile as string)) as { loadDemo?: (env: NodeJS.ProcessEnv) => Promise<string> };
+      if (typeof module.loadDemo !== 'function') throw new Error(`${path.relative(repoRoot, app.demoFile as string)} does not export loadDemo(env)`);
+      log(`  demo ${app.name}: ${await module.loadDemo(envOf.get(app.app) ?? {})}`);
+    } catch (err) {
+      failed++;
+      log(`  demo ${app.name} failed: ${err instanceof Error ? err.message : String(err)} (tried again at the next start)`);
+    }
+  }
+  if (failed === 0) writeMarker({ apps: withDemo.map((a) => a.app) });
+}
+
+function writeMarker(content: object): void {
+  mkdirSync(path.dirname(DEMO_MARKER), { recursive: true });
+  writeFileSync(DEMO_MARKER, `${JSON.stringify({ ...content, at: new Date().toISOString() })}\n`);
 }
 
 main().catch((err: unknown) => {
