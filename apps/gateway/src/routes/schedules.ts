@@ -108,13 +108,10 @@ export class ScheduleDirectory {
     private readonly maxAgeMs = 30_000,
   ) {}
 
-  /** Indexes a listing (every list request gives one). */
-  index(summaries: Iterable<ScheduleSummary>): void {
+  /** Indexes Fleet's schedules of a whole listing (every list request gives one). */
+  index(entries: Iterable<Entry>): void {
     const byWorkflow = new Map<string, Entry[]>();
-    for (const summary of summaries) {
-      const entry = entryOf(summary);
-      if (entry) byWorkflow.set(entry.workflowId, [...(byWorkflow.get(entry.workflowId) ?? []), entry]);
-    }
+    for (const entry of entries) byWorkflow.set(entry.workflowId, [...(byWorkflow.get(entry.workflowId) ?? []), entry]);
     this.byWorkflow = byWorkflow;
     this.readAt = Date.now();
   }
@@ -123,9 +120,12 @@ export class ScheduleDirectory {
   refresh(): Promise<void> {
     this.reading ??= (async () => {
       try {
-        const all: ScheduleSummary[] = [];
-        for await (const summary of this.client.schedule.list({ pageSize: 1000 })) all.push(summary);
-        this.index(all);
+        const entries: Entry[] = [];
+        for await (const summary of this.client.schedule.list({ pageSize: 1000 })) {
+          const entry = entryOf(summary);
+          if (entry) entries.push(entry);
+        }
+        this.index(entries);
       } finally {
         this.reading = undefined;
       }
@@ -174,15 +174,13 @@ export function scheduleRoutes(client: Client, registry: Registry, rpcTimeoutMs:
 
   /** Fleet's schedules, from one paged listing (visibility: a second or two behind at most), by project and workflow id. */
   const listFleet = async (): Promise<{ summary: ScheduleSummary; entry: Entry }[]> => {
-    const all: ScheduleSummary[] = [];
-    for await (const summary of client.schedule.list({ pageSize: 1000 })) all.push(summary);
-    directory.index(all);
-    return all
-      .flatMap((summary) => {
-        const entry = entryOf(summary);
-        return entry ? [{ summary, entry }] : [];
-      })
-      .sort((a, b) => a.entry.project.localeCompare(b.entry.project) || a.entry.workflowId.localeCompare(b.entry.workflowId));
+    const fleet: { summary: ScheduleSummary; entry: Entry }[] = [];
+    for await (const summary of client.schedule.list({ pageSize: 1000 })) {
+      const entry = entryOf(summary);
+      if (entry) fleet.push({ summary, entry });
+    }
+    directory.index(fleet.map((f) => f.entry));
+    return fleet.sort((a, b) => a.entry.project.localeCompare(b.entry.project) || a.entry.workflowId.localeCompare(b.entry.workflowId));
   };
 
   // Fleet's schedules by status, counted when Prometheus scrapes, from one listing rather than a describe of each.

@@ -105,6 +105,12 @@ export function declarationFromMemo(memo: Record<string, unknown> | undefined): 
   return parsed.success ? (parsed.data as DeclarationMemo) : undefined;
 }
 
+/** The hash of the declaration a schedule's memo holds, without checking the rest of it (a pass's fast path). */
+export function declarationHashInMemo(memo: Record<string, unknown> | undefined): string | undefined {
+  const hash = (memo?.[DECLARATION_MEMO_KEY] as { hash?: unknown } | undefined)?.hash;
+  return typeof hash === 'string' ? hash : undefined;
+}
+
 /** The project owning a schedule, from its memo; undefined when Fleet does not own it. */
 export function ownerOf(memo: Record<string, unknown> | undefined): string | undefined {
   const owner = memo?.[OWNER_MEMO_KEY];

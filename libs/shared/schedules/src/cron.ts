@@ -5,11 +5,23 @@ const MACROS = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily',
 
 export type CronSpec = { kind: 'cron'; expression: string } | { kind: 'every'; everyMs: number };
 
+const parsed = new Map<string, CronSpec | { error: string }>();
+
 /**
  * Reads a schedule's `cron`: a standard 5-field expression, an `@hourly`-style macro, or
- * `@every <duration>`. Returns the reason when it is none of those.
+ * `@every <duration>`. Returns the reason when it is none of those. Remembered by text: a file
+ * repeats a few expressions, and a worker start reads a thousand schedules at most.
  */
 export function parseCron(text: string): CronSpec | { error: string } {
+  let result = parsed.get(text);
+  if (!result) {
+    result = readCron(text);
+    if (parsed.size < 10_000) parsed.set(text, result);
+  }
+  return result;
+}
+
+function readCron(text: string): CronSpec | { error: string } {
   const trimmed = text.trim();
   if (trimmed.startsWith('@every')) {
     const everyMs = parseDuration(trimmed.slice('@every'.length).trim());

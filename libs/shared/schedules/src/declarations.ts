@@ -86,13 +86,21 @@ const workflowDefinition = z
 
 const document = z.object({ project: name, workflows: z.array(workflowDefinition) }).strict();
 
+const timeZones = new Map<string, boolean>();
+
+/** Whether the zone is an IANA time zone (remembered: making a formatter per schedule is slow). */
 function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
+  let known = timeZones.get(zone);
+  if (known === undefined) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+      known = true;
+    } catch {
+      known = false;
+    }
+    if (timeZones.size < 10_000) timeZones.set(zone, known);
   }
+  return known;
 }
 
 function pathText(path: readonly PropertyKey[]): string {

@@ -20,6 +20,7 @@ export {
   declarationHash,
   declarationMemo,
   declarationFromMemo,
+  declarationHashInMemo,
   ownerOf,
   scheduleIdOf,
   managedNote,

@@ -1,5 +1,5 @@
 import type { ScheduleDescription, ScheduleSummary } from '@temporalio/client';
-import { compileSchedule, declarationFromMemo, declarationInNote, MANAGED_NOTE_PREFIX, ORPHAN_NOTE, OVERRIDE_NOTE_PREFIX, ownerOf, type DesiredSchedule } from './compile';
+import { compileSchedule, declarationFromMemo, declarationHashInMemo, declarationInNote, MANAGED_NOTE_PREFIX, ORPHAN_NOTE, OVERRIDE_NOTE_PREFIX, ownerOf, type DesiredSchedule } from './compile';
 import type { ScheduleDeclaration } from './declarations';
 import { declaredSpecKey, observedSpecKey } from './spec-match';
 
@@ -89,7 +89,7 @@ function standsAsWritten(current: ScheduleDescription, d: ScheduleDeclaration, d
 /** The decision from a (strongly consistent) description. */
 export function decideFromDescription(current: ScheduleDescription, d: ScheduleDeclaration, desired: DesiredSchedule, keepOverrides: boolean): Step {
   const scheduleId = desired.scheduleId;
-  const hash = declarationFromMemo(desired.memo)?.hash;
+  const hash = declarationHashInMemo(desired.memo);
   if (ownerOf(current.memo) !== d.project) return { scheduleId, action: 'conflict', reason: CONFLICT };
   const memo = declarationFromMemo(current.memo);
   if (!memo) return { scheduleId, action: 'replace', reason: 'its memo holds no declaration (made by an earlier Fleet): replaced', desired };
@@ -118,9 +118,9 @@ export function decideFromDescription(current: ScheduleDescription, d: ScheduleD
 export function decideFromListing(listed: ScheduleSummary, d: ScheduleDeclaration, desired: DesiredSchedule, keepOverrides: boolean): Step | undefined {
   const scheduleId = desired.scheduleId;
   if (ownerOf(listed.memo) !== d.project) return { scheduleId, action: 'conflict', reason: CONFLICT };
-  const hash = declarationFromMemo(desired.memo)?.hash;
+  const hash = declarationHashInMemo(desired.memo);
   const note = listed.state.note ?? '';
-  if (declarationFromMemo(listed.memo)?.hash !== hash || declarationInNote(note) !== hash || listed.action?.workflowType !== d.workflowType || !listed.spec) return undefined;
+  if (declarationHashInMemo(listed.memo) !== hash || declarationInNote(note) !== hash || listed.action?.workflowType !== d.workflowType || !listed.spec) return undefined;
   const declaredSpec = declaredSpecKey(d);
   if (declaredSpec === undefined || observedSpecKey(listed.spec) !== declaredSpec) return undefined;
   if (note.startsWith(OVERRIDE_NOTE_PREFIX)) return keepOverrides ? { scheduleId, action: 'unchanged', reason: 'as declared (an API override is in force)' } : undefined;
