@@ -1,42 +1,40 @@
 /**
- * Schedules as code against the Temporal dev server: reconcile 1,000 schedules cold, again with
- * nothing changed, then with 10% changed; side by side, the strategy of the Go orchestrator this
- * replaces (it compares cron strings Temporal never returns, so every pass rewrites every
- * schedule). Then the gateway's API latency under load from a second process.
+ * Schedules as code, reconciled as a worker reconciles them at its start (libs/shared/worker:
+ * its workflows.yaml read and checked with its manifest, a client, its project's advisory lock on
+ * its PostgreSQL database, the reconcile): 1,000 schedules cold, again with nothing changed, then
+ * with 10% changed, and a pass describing each. Side by side, the strategy of the Go orchestrator
+ * this replaces (it compares cron strings Temporal never returns, so every pass rewrites every
+ * schedule). Then the gateway's schedules API (from Temporal alone) under load from a second process.
  *
  *   npm run bench:schedules -- --schedules 1000
  */
-import {
-  compileSchedule,
-  declarationHash,
-  declarationInNote,
-  parseDeclarations,
-  reconcile,
-  scheduleIdOf,
-  type ReconcileResult,
-  type ScheduleDeclaration,
-  type Verify,
-} from '@fleet/shared-schedules';
 import { licenseDomain } from '@fleet/license-contracts';
-import { forEachLimited } from '@fleet/shared-limits';
+import { createDatabaseIfMissing, createDb, databaseUrl } from '@fleet/shared-db';
+import { createLogger } from '@fleet/shared-observability';
+import { compileSchedule, declarationHash, declarationInNote, scheduleIdOf, type ReconcileResult, type ScheduleDeclaration } from '@fleet/shared-schedules';
+import { loadWorkerConfig, loadWorkerDeclarations, startWorkerSchedules, type ScheduleManifest } from '@fleet/shared-worker';
 import { appNodeArgs, fleetDir, freePort, repoRoot, spawnManaged, waitForPort } from '@fleet/tools-infra';
-import { startTemporalDevServer } from '@fleet/tools-infra/temporal-dev-server';
 import { Client, Connection } from '@temporalio/client';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { machine, printRows, writeResult } from './common';
+import { machine, printRows, startBenchInfrastructure, writeResult } from './common';
 
 const { values: args } = parseArgs({ options: { schedules: { type: 'string', default: '1000' }, requests: { type: 'string', default: '500' } } });
 const N = Number(args.schedules);
 const REQUESTS = Number(args.requests);
-const TARGETS = { coldSeconds: 10, noChangeSeconds: 3, p99Ms: 50 };
+const TARGETS = { coldSeconds: 5, noChangeSeconds: 1, p99Ms: 50 };
 const log = (line: string) => console.log(`[bench] ${line}`);
+const logger = createLogger('bench-worker', 'warn');
 
-function yamlFor(project: string, count: number, hourOf: (i: number) => number): string {
-  const lines = [`project: ${project}`, 'workflows:'];
+/** The benchmark's worker: the license domain's workflow types, on a task queue nobody polls (the schedules fire into nothing). */
+const PROJECT = 'bench-worker';
+const manifest: ScheduleManifest = { project: PROJECT, inputSchemas: licenseDomain.inputSchemas, taskQueues: ['bench-nowhere'] };
+
+function yamlFor(count: number, hourOf: (i: number) => number): string {
+  const lines = [`project: ${PROJECT}`, 'workflows:'];
   for (let i = 0; i < count; i++) {
     lines.push(`  - { id: job-${i}, type: licenseDeactivationWorkflow, task_queue: bench-nowhere, schedule: { cron: "${i % 60} ${hourOf(i)} * * *", timezone: Asia/Kolkata, input: { dryRun: true } } }`);
   }
@@ -46,17 +44,21 @@ function yamlFor(project: string, count: number, hourOf: (i: number) => number):
 /** The replaced strategy: nothing to compare with, so every declared schedule is written every pass. */
 async function rewriteEverything(client: Client, declarations: ScheduleDeclaration[]): Promise<number> {
   let writes = 0;
-  await forEachLimited(declarations, 10, Infinity, async (declaration) => {
-    const desired = compileSchedule(declaration);
-    const handle = client.schedule.getHandle(desired.scheduleId);
-    try {
-      await handle.describe();
-      await handle.update(() => ({ spec: desired.spec, action: desired.action, policies: desired.policies ?? {}, state: { paused: false } }));
-    } catch {
-      await client.schedule.create(desired);
+  let next = 0;
+  const worker = async () => {
+    while (next < declarations.length) {
+      const desired = compileSchedule(declarations[next++] as ScheduleDeclaration);
+      const handle = client.schedule.getHandle(desired.scheduleId);
+      try {
+        await handle.describe();
+        await handle.update(() => ({ spec: desired.spec, action: desired.action, policies: desired.policies ?? {}, state: { paused: false } }));
+      } catch {
+        await client.schedule.create(desired);
+      }
+      writes += 1;
     }
-    writes += 1;
-  });
+  };
+  await Promise.all(Array.from({ length: 10 }, worker));
   return writes;
 }
 
@@ -80,49 +82,74 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 async function main(): Promise<void> {
   // Other work on the machine moves every figure here (two cores): the load average goes in the result.
   const loadBefore = loadavg().map((l) => Number(l.toFixed(2)));
-  const dir = path.join(fleetDir, 'bench', 'schedules');
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const temporal = await startTemporalDevServer({ port: await freePort(), logFile: path.join(dir, 'temporal.log') });
-  const connection = await Connection.connect({ address: temporal.address });
+  const infra = await startBenchInfrastructure('schedules');
+  const connection = await Connection.connect({ address: infra.temporal.address });
   for (const namespace of ['fleet', 'baseline']) {
     await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: { seconds: 86400 } as never });
   }
   const fleet = new Client({ connection, namespace: 'fleet' });
   const baseline = new Client({ connection, namespace: 'baseline' });
+  await createDatabaseIfMissing(infra.postgres.url, 'bench_worker');
+  const workerDatabase = databaseUrl(infra.postgres.url, 'bench_worker');
+  const db = createDb(workerDatabase);
+  // The worker's declaration file: one path, as a deployed worker has (the file is part of the declaration).
+  const file = path.join(fleetDir, 'bench', 'schedules', 'workflows.yaml');
   try {
-    const v1 = parseDeclarations([{ file: 'bench.yaml', text: yamlFor('bench', N, () => 2) }], licenseDomain.inputSchemas);
-    const v2 = parseDeclarations([{ file: 'bench.yaml', text: yamlFor('bench', N, (i) => (i % 10 === 0 ? 3 : 2)) }], licenseDomain.inputSchemas);
-    const run = (declarations: ScheduleDeclaration[], verify: Verify = 'listing') => reconcile({ client: fleet, declarations, projects: ['bench'], verify });
-    const calls = (r: ReconcileResult) => Object.entries(r.calls).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ');
+    /**
+     * A worker's start, in its two parts, each timed: its file read and checked with its manifest
+     * (once per start: periodic passes do not read it again), then the pass, as startDomainWorker
+     * runs it: a client connected, the project's advisory lock taken on its database, the
+     * reconcile (a reload). The targets are the pass's.
+     */
+    const checks: number[] = [];
+    const workerStart = async (verify: 'listing' | 'describe' = 'listing'): Promise<[ReconcileResult, number]> => {
+      const [declared, checkS] = await timed(async () => loadWorkerDeclarations(file, manifest));
+      checks.push(checkS);
+      return timed(async () => {
+        const config = loadWorkerConfig({}, { TEMPORAL_ADDRESS: infra.temporal.address, TEMPORAL_NAMESPACE: 'fleet', DATABASE_URL: workerDatabase, SCHEDULE_RECONCILE_INTERVAL_MS: '0', SCHEDULE_VERIFY: verify });
+        const schedules = await startWorkerSchedules({ declared, project: PROJECT, config, db, logger });
+        await schedules.close();
+        if (schedules.state !== 'ready' || !schedules.lastResult) throw new Error(`the pass did not complete: ${schedules.lastError ?? 'skipped'}`);
+        return schedules.lastResult;
+      });
+    };
+    const calls = (r: ReconcileResult) =>
+      Object.entries(r.calls)
+        .filter(([, n]) => n > 0)
+        .map(([k, n]) => `${n} ${k}`)
+        .join(', ');
 
+    writeFileSync(file, yamlFor(N, () => 2));
+    const v1 = loadWorkerDeclarations(file, manifest).declarations;
     // Temporal goes on working after a pass's calls returned (each new schedule's workflow runs its
     // first task; its listing entry follows): a pass started right then pays for what the listing
     // has not caught up with yet (a describe, or a create attempt that finds the schedule, each
     // waiting on that backlog). Both are measured: right after the pass before, and once the
-    // listing shows what it wrote, as a periodic pass (5 minutes apart) finds it.
-    const [cold, coldS] = await timed(() => run(v1));
-    log(`cold: ${N} schedules in ${coldS.toFixed(2)} s, ${cold.writes} writes, ${cold.outcomes.filter((o) => o.status === 'failed').length} failed (${calls(cold)})`);
-    const [rightAfter, rightAfterS] = await timed(() => run(v1));
+    // listing shows what it wrote, as a worker restarted a little later (or a periodic pass) finds it.
+    const [cold, coldS] = await workerStart();
+    log(`file of ${N} schedules read and checked at start: ${checks[0]?.toFixed(2)} s (the first in this process: modules and JIT cold)`);
+    log(`cold: ${N} schedules in ${coldS.toFixed(2)} s (reconcile ${cold.durationMs} ms), ${cold.writes} writes, ${cold.outcomes.filter((o) => o.status === 'failed').length} failed (${calls(cold)})`);
+    const [rightAfter, rightAfterS] = await workerStart();
     log(`no change, right after the cold pass: ${rightAfterS.toFixed(2)} s, ${rightAfter.writes} writes (${calls(rightAfter)})`);
     const [, coldSettledS] = await timed(() => listingShows(fleet, v1));
     log(`the listing shows all ${N} as written ${coldSettledS.toFixed(2)} s later`);
-    const [same, sameS] = await timed(() => run(v1));
-    log(`no change: ${sameS.toFixed(2)} s, ${same.writes} writes (${calls(same)})`);
-    const [changed, changedS] = await timed(() => run(v2));
-    log(`10% changed: ${changedS.toFixed(2)} s, ${changed.writes} writes (${calls(changed)})`);
+    const [same, sameS] = await workerStart();
+    log(`no change: ${sameS.toFixed(2)} s (reconcile ${same.durationMs} ms), ${same.writes} writes (${calls(same)})`);
+
+    writeFileSync(file, yamlFor(N, (i) => (i % 10 === 0 ? 3 : 2)));
+    const v2 = loadWorkerDeclarations(file, manifest).declarations;
+    const [changed, changedS] = await workerStart();
+    log(`10% changed (replaced: the memo holds the declaration): ${changedS.toFixed(2)} s, ${changed.writes} writes (${calls(changed)})`);
     await listingShows(fleet, v2);
-    // The pass a reload (and every 12th periodic pass) makes: every schedule described.
-    const [deep, deepS] = await timed(() => run(v2, 'describe'));
+    // SCHEDULE_VERIFY=describe, as the periodic reconcile does every 12th pass: every schedule described.
+    const [deep, deepS] = await workerStart('describe');
     log(`no change, describing each: ${deepS.toFixed(2)} s, ${deep.writes} writes (${calls(deep)})`);
 
     const [, baseColdS] = await timed(() => rewriteEverything(baseline, v1));
     const [baseSameWrites, baseSameS] = await timed(() => rewriteEverything(baseline, v1));
     log(`baseline: cold ${baseColdS.toFixed(2)} s; no change ${baseSameS.toFixed(2)} s with ${baseSameWrites} writes`);
 
-    // The API, served by the gateway as its own process, loaded from this one.
-    const file = path.join(dir, 'workflows.yaml');
-    writeFileSync(file, yamlFor('bench', N, (i) => (i % 10 === 0 ? 3 : 2)));
+    // The API, served by the gateway as its own process (no declaration file, no database: Temporal alone), loaded from this one.
     const port = await freePort();
     const gateway = spawnManaged({
       name: 'gateway',
@@ -131,27 +158,31 @@ async function main(): Promise<void> {
       cwd: repoRoot,
       env: {
         ...process.env,
-        TEMPORAL_ADDRESS: temporal.address,
+        TEMPORAL_ADDRESS: infra.temporal.address,
         TEMPORAL_NAMESPACE: 'fleet',
         GATEWAY_PORT: String(port),
-        SCHEDULE_FILES: file,
-        SCHEDULE_RECONCILE_INTERVAL_MS: '0',
         GATEWAY_API_KEYS: 'bench=bench-key-123:workflow.schedule:read workflow.schedule:write',
         // The benchmark measures latency, not the limiter: lift it for this client.
         GATEWAY_RATE_LIMIT_PER_MINUTE: '1000000',
         LOG_LEVEL: 'warn',
       },
-      logFile: path.join(dir, 'gateway.log'),
+      logFile: path.join(fleetDir, 'bench', 'schedules', 'gateway.log'),
     });
     let api: { name: string; n: number; p50: number; p99: number; max: number; errors: number }[];
     try {
       await waitForPort(port, 60_000);
       for (let i = 0; i < 600; i++) {
-        const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+        const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+          (r) => r.ok,
+          () => false,
+        );
         if (ready) break;
         await new Promise((r) => setTimeout(r, 100));
       }
-      const out = execFileSync(process.execPath, [...appNodeArgs(), path.join(repoRoot, 'bench/src/schedules-load.ts'), `http://127.0.0.1:${port}`, 'bench-key-123', String(REQUESTS), '4', 'job-7'], { cwd: repoRoot, encoding: 'utf8' });
+      const out = execFileSync(process.execPath, [...appNodeArgs(), path.join(repoRoot, 'bench/src/schedules-load.ts'), `http://127.0.0.1:${port}`, 'bench-key-123', String(REQUESTS), '4', 'job-7'], {
+        cwd: repoRoot,
+        encoding: 'utf8',
+      });
       api = JSON.parse(out) as typeof api;
     } finally {
       await gateway.stop();
@@ -166,8 +197,11 @@ async function main(): Promise<void> {
       at: new Date().toISOString(),
       machine: { ...machine(), loadAverageBefore: loadBefore, loadAverageAfter: loadavg().map((l) => Number(l.toFixed(2))) },
       schedules: N,
+      measured: "a worker's start pass as startDomainWorker runs it: a client connected, its project's advisory lock on its database, the reconcile; the file check before it is timed apart (fileCheckSeconds)",
       fleet: {
+        fileCheckSeconds: checks,
         coldSeconds: coldS,
+        coldReconcileMs: cold.durationMs,
         coldWrites: cold.writes,
         coldCalls: cold.calls,
         coldListedAfterSeconds: coldSettledS,
@@ -175,6 +209,7 @@ async function main(): Promise<void> {
         noChangeRightAfterColdWrites: rightAfter.writes,
         noChangeRightAfterColdCalls: rightAfter.calls,
         noChangeSeconds: sameS,
+        noChangeReconcileMs: same.durationMs,
         noChangeWrites: same.writes,
         noChangeCalls: same.calls,
         tenPercentSeconds: changedS,
@@ -190,22 +225,18 @@ async function main(): Promise<void> {
       targets: {
         coldUnderSeconds: { target: TARGETS.coldSeconds, measured: coldS, pass: coldS < TARGETS.coldSeconds },
         noChangeUnderSeconds: { target: TARGETS.noChangeSeconds, measured: sameS, writes: same.writes, pass: sameS < TARGETS.noChangeSeconds && same.writes === 0 },
-        noChangeRightAfterColdUnderSeconds: {
-          target: TARGETS.noChangeSeconds,
-          measured: rightAfterS,
-          writes: rightAfter.writes,
-          pass: rightAfterS < TARGETS.noChangeSeconds && rightAfter.writes === 0,
-        },
+        noChangeRightAfterColdWrites: { target: 0, measured: rightAfter.writes, seconds: rightAfterS, pass: rightAfter.writes === 0 },
         singleReadP99Ms: { target: TARGETS.p99Ms, measured: get?.p99, pass: (get?.p99 ?? Infinity) < TARGETS.p99Ms },
         singleUpdateP99Ms: { target: TARGETS.p99Ms, measured: put?.p99, pass: (put?.p99 ?? Infinity) < TARGETS.p99Ms },
       },
     };
     const written = writeResult('schedules.json', result);
     printRows([
-      [`cold reconcile, ${N}`, `${coldS.toFixed(2)} s (${cold.writes} writes)`, `< ${TARGETS.coldSeconds} s`],
-      ['no-change reconcile', `${sameS.toFixed(2)} s, ${same.writes} writes`, `< ${TARGETS.noChangeSeconds} s, 0 writes`],
-      ['no-change, right after cold', `${rightAfterS.toFixed(2)} s, ${rightAfter.writes} writes`, `< ${TARGETS.noChangeSeconds} s, 0 writes`],
-      ['10% changed', `${changedS.toFixed(2)} s, ${changed.writes} writes`, ''],
+      [`file of ${N} checked at start`, `${checks[0]?.toFixed(2)} s (then ${Math.min(...checks.slice(1)).toFixed(2)} s)`, ''],
+      [`cold start pass, ${N}`, `${coldS.toFixed(2)} s (${cold.writes} writes)`, `< ${TARGETS.coldSeconds} s`],
+      ['no-change start pass', `${sameS.toFixed(2)} s, ${same.writes} writes`, `< ${TARGETS.noChangeSeconds} s, 0 writes`],
+      ['no-change, right after cold', `${rightAfterS.toFixed(2)} s, ${rightAfter.writes} writes`, '0 writes'],
+      ['10% changed (replaced)', `${changedS.toFixed(2)} s, ${changed.writes} writes`, ''],
       ['no change, describe each', `${deepS.toFixed(2)} s, ${deep.writes} writes`, ''],
       ['rewrite-everything no-change', `${baseSameS.toFixed(2)} s, ${baseSameWrites} writes`, `(${(baseSameS / sameS).toFixed(1)}x slower)`],
       ['API get one p50/p99', `${get?.p50} / ${get?.p99} ms`, `p99 < ${TARGETS.p99Ms} ms`],
@@ -214,8 +245,9 @@ async function main(): Promise<void> {
     ]);
     console.log(`\nwritten to ${written}`);
   } finally {
+    await db.destroy();
     await connection.close();
-    await temporal.stop();
+    await infra.stop();
   }
 }
 
