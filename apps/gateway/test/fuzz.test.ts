@@ -81,7 +81,8 @@ it(`Schemathesis ${SCHEMATHESIS_VERSION}: every operation, no server error, ever
     baseUrl: origin,
     headers: { Authorization: `Bearer ${KEY}` },
     checks: ['not_a_server_error', 'response_schema_conformance'],
-    phases: ['examples', 'coverage', 'fuzzing'],
+    // stateful: follows the document's links from a start to the run it started, with real ids.
+    phases: ['examples', 'coverage', 'fuzzing', 'stateful'],
     maxExamples: 20,
     seed: 20260401,
     workers: 2,
@@ -95,7 +96,9 @@ it(`Schemathesis ${SCHEMATHESIS_VERSION}: every operation, no server error, ever
   // The JUnit report: every operation of the document tested, none failed.
   const junit = readFileSync(path.join(work, readdirSync(work).find((f) => f.startsWith('junit'))!), 'utf8');
   expect(junit).toMatch(/<testsuites errors="0" failures="0"/);
-  const tested = [...junit.matchAll(/<testcase name="([^"]+)"/g)].map((m) => m[1]).sort();
+  const testcases = [...junit.matchAll(/<testcase name="([^"]+)"/g)].map((m) => m[1] as string);
+  expect(testcases).toContain('Stateful tests');
+  const tested = testcases.filter((name) => /^[A-Z]+ \//.test(name)).sort();
   const documented = Object.entries(JSON.parse(readFileSync(schema, 'utf8')).paths as Record<string, object>)
     .flatMap(([p, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${p}`))
     .sort();

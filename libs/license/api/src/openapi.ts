@@ -1,5 +1,5 @@
 import { licenseDomain, licenseRenewalInputSchema } from '@fleet/license-contracts';
-import { jsonSchemaOf, operation, type OpenApiFragment } from '@fleet/shared-http';
+import { jsonSchemaOf, operation, runLink, type OpenApiFragment } from '@fleet/shared-http';
 import {
   deactivationRunSchema,
   deactivationStartedSchema,
@@ -33,7 +33,7 @@ export const licenseOpenApi: OpenApiFragment = {
         scope: write,
         tags,
         body: { schema: ref('LicenseDeactivationRequest'), required: true },
-        responses: { '202': { description: 'Started', schema: ref('LicenseDeactivationStarted'), headers: location } },
+        responses: { '202': { description: 'Started', schema: ref('LicenseDeactivationStarted'), headers: location, links: { GetLicenseDeactivation: runLink('getLicenseDeactivation') } } },
       }),
     },
     '/license-deactivations/{workflowId}': {
@@ -53,7 +53,7 @@ export const licenseOpenApi: OpenApiFragment = {
         scope: write,
         tags,
         body: { schema: ref('LicenseRenewalRequest'), required: true },
-        responses: { '202': { description: 'Started, or already running', schema: ref('LicenseRenewalStarted'), headers: location } },
+        responses: { '202': { description: 'Started, or already running', schema: ref('LicenseRenewalStarted'), headers: location, links: { GetLicenseRenewal: runLink('getLicenseRenewal') } } },
       }),
     },
     '/license-renewals/{workflowId}': {

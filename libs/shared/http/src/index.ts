@@ -11,6 +11,7 @@ export { findDomainApiPackages, loadDomainApis, workspaceRoot, type DomainApiPac
 export {
   jsonSchemaOf,
   operation,
+  runLink,
   problemResponse,
   problemSchema,
   assembleOpenApiDocument,

@@ -76,9 +76,17 @@ export interface OperationSpec {
   query?: z.ZodObject;
   body?: { schema: z.ZodType | JsonSchema; required: boolean };
   /** Successful responses, by status: a zod schema of the JSON body, or undefined for none. */
-  responses: Record<string, { description: string; schema?: z.ZodType | JsonSchema; headers?: Record<string, unknown> }>;
+  responses: Record<string, { description: string; schema?: z.ZodType | JsonSchema; headers?: Record<string, unknown>; links?: Record<string, unknown> }>;
   /** More problem responses, by status: their description (409, say). */
   problems?: Record<string, string>;
+}
+
+/**
+ * An OpenAPI link from a start's answer to the operation reading the run (`workflowId` from the
+ * body): clients and fuzzers (Schemathesis's stateful phase) follow it with a real id.
+ */
+export function runLink(operationId: string) {
+  return { operationId, parameters: { workflowId: '$response.body#/workflowId' } };
 }
 
 const asJsonSchema = (schema: z.ZodType | JsonSchema): JsonSchema => (schema instanceof z.ZodType ? jsonSchemaOf(schema) : schema);
@@ -109,7 +117,12 @@ export function operation(spec: OperationSpec): PathItem {
       ...Object.fromEntries(
         Object.entries(spec.responses).map(([status, r]) => [
           status,
-          { description: r.description, ...(r.headers ? { headers: r.headers } : {}), ...(r.schema ? { content: { 'application/json': { schema: asJsonSchema(r.schema) } } } : {}) },
+          {
+            description: r.description,
+            ...(r.headers ? { headers: r.headers } : {}),
+            ...(r.schema ? { content: { 'application/json': { schema: asJsonSchema(r.schema) } } } : {}),
+            ...(r.links ? { links: r.links } : {}),
+          },
         ]),
       ),
       ...(hasInput ? { '400': problemResponse('Invalid input: each field and why') } : {}),

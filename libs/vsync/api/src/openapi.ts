@@ -1,4 +1,4 @@
-import { jsonSchemaOf, operation, type OpenApiFragment } from '@fleet/shared-http';
+import { jsonSchemaOf, operation, runLink, type OpenApiFragment } from '@fleet/shared-http';
 import { vsyncDomain, vsyncVerificationInputSchema } from '@fleet/vsync-contracts';
 import {
   decidedSchema,
@@ -43,7 +43,14 @@ export const vsyncOpenApi: OpenApiFragment = {
         scope: write,
         tags,
         body: { schema: ref('VsyncVerificationRequest'), required: false },
-        responses: { '202': { description: 'Started', schema: ref('VsyncVerificationStarted'), headers: { Location: { schema: { type: 'string' } } } } },
+        responses: {
+          '202': {
+            description: 'Started',
+            schema: ref('VsyncVerificationStarted'),
+            headers: { Location: { schema: { type: 'string' } } },
+            links: { GetVsyncVerification: runLink('getVsyncVerification') },
+          },
+        },
       }),
       get: operation({
         operationId: 'listVsyncVerifications',
