@@ -190,6 +190,9 @@ describe('reading, from Temporal alone', () => {
     const res = await call('GET', '/schedules/license-renewal', READ);
     expect(res.status).toBe(404);
     expect(res.body.detail).toBe("no schedule of Fleet's starts workflow license-renewal");
+    // With a project, the schedule is looked up by its id: one Temporal refuses (too long) names none either.
+    expect((await call('GET', `/schedules/${'x'.repeat(2000)}?project=license-worker`, READ)).status).toBe(404);
+    expect((await call('POST', '/schedules/license-renewal/trigger?project=license-worker', WRITE)).status).toBe(404);
   });
 
   it('exposes schedule metrics', async () => {

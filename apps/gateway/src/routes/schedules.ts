@@ -10,6 +10,7 @@ import {
 import { ScheduleNotFoundError, type Client, type ScheduleDescription, type ScheduleSummary } from '@temporalio/client';
 import { Router, type Request, type Response } from 'express';
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { isInvalidArgument } from '@fleet/shared-http';
 import { requireScope, SCOPES, type Principal } from '../auth';
 import { validateBody } from '../openapi';
 import { sendProblem } from '../problem';
@@ -233,7 +234,11 @@ export function scheduleRoutes(client: Client, registry: Registry, rpcTimeoutMs:
     }
     if (project !== undefined) {
       const scheduleId = scheduleIdOf(project, workflowId);
-      const described = await describeOrUndefined(scheduleId);
+      // An id Temporal refuses (control characters, too long) names no schedule either.
+      const described = await describeOrUndefined(scheduleId).catch((err: unknown) => {
+        if (isInvalidArgument(err)) return undefined;
+        throw err;
+      });
       const entry = described && entryOf(described);
       if (entry?.project === project) return entry;
     }
