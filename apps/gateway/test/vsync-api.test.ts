@@ -186,7 +186,8 @@ describe('a verification, its reconciliation and its approval', () => {
   it('approves it: 200 with its state, then it applies and completes; a second decision is 409', async () => {
     const res = await call('POST', `/vsync/reconciliations/${reconciliationId}/approve`, WRITE, { by: 'ops@fleet', reason: 'expected drift' });
     expect(res.status).toBe(200);
-    expect(json(res)).toMatchObject({ workflowId: reconciliationId, decision: 'approved', state: { reconciliationId, phase: 'awaiting-approval' } });
+    // The state once the decision took effect (issue 12: it used to answer with the state before it).
+    expect(json(res)).toMatchObject({ workflowId: reconciliationId, decision: 'approved', state: { reconciliationId, approval: { required: true, decision: 'approved', by: 'ops@fleet' } } });
 
     // Still running (applying): the workflow's own validator refuses.
     const again = await call('POST', `/vsync/reconciliations/${reconciliationId}/reject`, WRITE, { by: 'someone-else' });

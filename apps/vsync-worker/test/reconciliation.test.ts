@@ -103,7 +103,8 @@ it('waits for approval above the threshold; approved, it applies and verifies OK
   expect(notifications.map((n) => n.envelope.data)).toContainEqual(expect.objectContaining({ reconciliationId: handle.workflowId, kind: 'approval-required', divergences: { onlyInDict: 0, onlyLocal: 120 } }));
 
   const state = await handle.executeUpdate(decideReconciliationUpdate, { args: [{ approve: true, by: 'ops@fleet' }] });
-  expect(state.phase).toBe('awaiting-approval');
+  // The answer is the state once the decision took effect, not the state before it.
+  expect(state).toMatchObject({ phase: 'awaiting-approval', approval: { required: true, decision: 'approved', by: 'ops@fleet' } });
   // A second decision is refused: the reconciliation is no longer waiting.
   const refused = await handle.executeUpdate(decideReconciliationUpdate, { args: [{ approve: false, by: 'someone-else' }] }).catch((err: Error) => err);
   expect(String((refused as Error & { cause?: Error }).cause?.message)).toMatch(/not waiting for approval/);

@@ -1,6 +1,7 @@
 import { CancellationScope, ContinueAsNew, condition, continueAsNew, log, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
-import { parseInput, rootCauseMessage } from '@fleet/shared-domain';
+import { describeIssues, parseInput, rootCauseMessage } from '@fleet/shared-domain';
 import {
+  approvalDecisionSchema,
   decideReconciliationUpdate,
   vsyncDomain,
   reconciliationStateQuery,
@@ -92,14 +93,18 @@ export async function vsyncReconciliationWorkflow(input: ReconciliationInput): P
   setHandler(reconciliationStateQuery, () => state);
   setHandler(
     decideReconciliationUpdate,
-    (d) => {
+    // Answers once the decision has taken effect (the state shows it), not with the state before it.
+    async (d) => {
       decision = d;
-      return state;
+      await condition(() => state.approval.decision !== null);
+      return { ...state, approval: { ...state.approval } };
     },
     {
+      // A refused decision never enters history: outside its phase, twice, or not a decision.
       validator: (d) => {
         if (state.phase !== 'awaiting-approval' || decision) throw new Error(`reconciliation ${reconciliationId} is not waiting for approval (phase ${state.phase})`);
-        if (typeof d?.approve !== 'boolean' || typeof d.by !== 'string' || d.by.length === 0) throw new Error('a decision needs approve (boolean) and by (who decides)');
+        const parsed = approvalDecisionSchema.safeParse(d);
+        if (!parsed.success) throw new Error(`not a decision: ${describeIssues(parsed.error)}`);
       },
     },
   );
