@@ -246,12 +246,16 @@ export function scheduleRoutes(client: Client, registry: Registry, rpcTimeoutMs:
     return undefined;
   };
 
-  /** Runs a call on the schedule; false, having answered 404, when it is not in Temporal (any more). */
+  /** Runs a call on the schedule; false, having answered 404 (or 400), when it is not in Temporal (any more) or Temporal refused the call. */
   const present = async (found: Entry, res: Response, fn: () => Promise<unknown>): Promise<boolean> => {
     try {
       await fn();
       return true;
     } catch (err) {
+      if (isInvalidArgument(err)) {
+        sendProblem(res, 400, 'Invalid request', 'Temporal refused the request');
+        return false;
+      }
       if (!(err instanceof ScheduleNotFoundError)) throw err;
       directory.forget(found.scheduleId);
       sendProblem(res, 404, 'Not found', `the schedule of ${found.workflowId} is not in Temporal (any more)`);
