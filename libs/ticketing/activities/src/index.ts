@@ -1,0 +1,1 @@
+export { createTicketingActivities, type TicketingActivityDeps } from './sample.activities';
