@@ -1,9 +1,15 @@
 import { createAjv, loadDomainApis } from '@fleet/shared-http';
 import type { ValidateFunction } from 'ajv/dist/2020';
+import { SCOPES } from '../src/auth';
 import { gatewayOpenApiDocument } from '../src/openapi';
 
+const domainApis = loadDomainApis();
+
 /** The gateway's OpenAPI document, as it serves it (every domain API found from the folders). */
-export const openApiDocument = gatewayOpenApiDocument(loadDomainApis());
+export const openApiDocument = gatewayOpenApiDocument(domainApis);
+
+/** Every scope of every API (the schedules API's and each domain's), space-separated as GATEWAY_API_KEYS takes them. */
+export const ALL_SCOPES = [SCOPES.scheduleRead, SCOPES.scheduleWrite, ...domainApis.flatMap((d) => [d.scopes.read, d.scopes.write])].join(' ');
 
 type Operation = { responses: Record<string, { content?: Record<string, unknown> }> };
 const paths = openApiDocument.paths as Record<string, Record<string, Operation>>;

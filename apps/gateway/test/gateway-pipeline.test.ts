@@ -2,7 +2,7 @@ import { createLogger } from '@fleet/shared-observability';
 import { createTestContext, repoRoot, type TestContext } from '@fleet/tools-infra/testing';
 import jwt from 'jsonwebtoken';
 import { request } from 'node:http';
-import { checkedFetch, conforming, openApiDocument } from './conformance';
+import { ALL_SCOPES, checkedFetch, conforming, openApiDocument } from './conformance';
 import { testGatewayConfig } from './gateway-config';
 import { loadConfig } from '../src/config';
 import { startGateway, type RunningGateway } from '../src/gateway';
@@ -11,14 +11,13 @@ import { startGateway, type RunningGateway } from '../src/gateway';
 const logger = createLogger('gateway', 'silent');
 const SECRET = 'a-test-secret-of-32-characters!!';
 const KEY = 'all-scopes-123';
-const SCOPES = 'license:read license:write vsync:read vsync:write workflow.schedule:read workflow.schedule:write';
 let ctx: TestContext;
 let gateway: RunningGateway;
 let origin: string;
 
 beforeAll(async () => {
   ctx = await createTestContext('gateway-pipeline');
-  gateway = await startGateway(testGatewayConfig(ctx, { GATEWAY_API_KEYS: `all=${KEY}:${SCOPES}`, GATEWAY_JWT_SECRET: SECRET }), logger);
+  gateway = await startGateway(testGatewayConfig(ctx, { GATEWAY_API_KEYS: `all=${KEY}:${ALL_SCOPES}`, GATEWAY_JWT_SECRET: SECRET }), logger);
   origin = `http://127.0.0.1:${gateway.port}`;
 });
 afterAll(async () => {
@@ -172,7 +171,7 @@ describe('where it listens', () => {
 
 describe('the rate limit', () => {
   it('counts failed authentication per address, apart from a valid key', async () => {
-    const limited = await startGateway(testGatewayConfig(ctx, { GATEWAY_API_KEYS: `all=${KEY}:${SCOPES}`, GATEWAY_RATE_LIMIT_PER_MINUTE: '3' }), logger);
+    const limited = await startGateway(testGatewayConfig(ctx, { GATEWAY_API_KEYS: `all=${KEY}:${ALL_SCOPES}`, GATEWAY_RATE_LIMIT_PER_MINUTE: '3' }), logger);
     try {
       const url = `http://127.0.0.1:${limited.port}/api/v0/openapi.json`;
       const statuses: number[] = [];
