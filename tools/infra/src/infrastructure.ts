@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { startEmbeddedPostgres, externalPostgres, type PostgresServer } from './postgres';
 import { startTemporalDevServer, type TemporalDevServer } from './temporal-dev-server';
+import type { ManagedProcess } from './managed-process';
 import { PulsarUnavailableError, startPulsarStandalone, type PulsarServer } from './pulsar';
+import type { Run } from './supervisor';
 
 export interface InfrastructureOptions {
   /** Folder for this run's data and logs. */
@@ -25,43 +27,64 @@ export interface InfrastructureOptions {
   log?: (line: string) => void;
 }
 
+/** A server this module started, and how to start it again on the same ports and data. */
+export interface InfrastructureProcess {
+  name: string;
+  logFile: string;
+  current: Run;
+  /** Starts it again, resolving once it answers (what a supervisor calls after a crash). */
+  restart(): Promise<Run>;
+}
+
 export interface Infrastructure {
   temporal: TemporalDevServer;
   postgres: PostgresServer;
   /** Absent when it was not asked for or could not start (see `pulsarUnavailable`). */
   pulsar?: PulsarServer;
   pulsarUnavailable?: string;
+  /** The servers started here (an external PostgreSQL is not one), for a supervisor to keep running. */
+  processes: InfrastructureProcess[];
+  /** Stops the servers as first started (a supervisor that restarted some stops those). */
   stop(): Promise<void>;
 }
 
+const runOf = (server: { process?: ManagedProcess; stop(): Promise<void> }): Run => {
+  const process = server.process as ManagedProcess;
+  return { pid: process.pid, exit: process.exit, stop: () => server.stop() };
+};
+
 /** Starts the Temporal dev server, PostgreSQL and Pulsar side by side: the one module start, tests and benchmarks share. */
 export async function startInfrastructure(options: InfrastructureOptions): Promise<Infrastructure> {
-  const [temporal, postgres, pulsar] = await Promise.allSettled([
+  const logFile = (name: string) => path.join(options.dir, 'logs', `${name}.log`);
+  const startTemporal = () =>
     startTemporalDevServer({
       port: options.temporalPort,
       uiPort: options.temporalUiPort,
       dbFile: options.persistent ? path.join(options.dir, 'temporal.db') : undefined,
-      logFile: path.join(options.dir, 'logs', 'temporal.log'),
-    }),
-    options.databaseUrl
-      ? Promise.resolve(externalPostgres(options.databaseUrl))
-      : startEmbeddedPostgres({
-          dataDir: path.join(options.dir, 'postgres', 'data'),
-          port: options.postgresPort,
-          logFile: path.join(options.dir, 'logs', 'postgres.log'),
-          settings: options.postgresSettings,
-          ephemeral: !options.persistent,
-        }),
-    options.pulsar
-      ? startPulsarStandalone({
-          dir: path.join(options.dir, 'pulsar'),
-          webPort: options.pulsar.webPort,
-          brokerPort: options.pulsar.brokerPort,
-          logFile: path.join(options.dir, 'logs', 'pulsar.log'),
-          keepData: options.persistent,
-          log: options.log,
-        })
-      : Promise.resolve(undefined),
+      logFile: logFile('temporal'),
+    });
+  const startPostgres = () =>
+    startEmbeddedPostgres({
+      dataDir: path.join(options.dir, 'postgres', 'data'),
+      port: options.postgresPort,
+      logFile: logFile('postgres'),
+      settings: options.postgresSettings,
+      ephemeral: !options.persistent,
+    });
+  const pulsarPorts = options.pulsar;
+  const startPulsar = (ports: { webPort: number; brokerPort: number }, keepData: boolean) =>
+    startPulsarStandalone({
+      dir: path.join(options.dir, 'pulsar'),
+      webPort: ports.webPort,
+      brokerPort: ports.brokerPort,
+      logFile: logFile('pulsar'),
+      keepData,
+      log: options.log,
+    });
+  const [temporal, postgres, pulsar] = await Promise.allSettled([
+    startTemporal(),
+    options.databaseUrl ? Promise.resolve(externalPostgres(options.databaseUrl)) : startPostgres(),
+    pulsarPorts ? startPulsar(pulsarPorts, options.persistent) : Promise.resolve(undefined),
   ]);
   const started = [temporal, postgres, pulsar].flatMap((r) => (r.status === 'fulfilled' && r.value ? [r.value] : []));
   // Without Java the system still runs, its events waiting in the outbox; any other failure stops the start.
@@ -73,11 +96,21 @@ export async function startInfrastructure(options: InfrastructureOptions): Promi
     throw fatal.reason;
   }
   const value = <T,>(r: PromiseSettledResult<T>) => (r as PromiseFulfilledResult<T>).value;
+  const processes: InfrastructureProcess[] = [
+    { name: 'temporal', logFile: logFile('temporal'), current: runOf(value(temporal)), restart: async () => runOf(await startTemporal()) },
+  ];
+  const pg = value(postgres);
+  if (pg.process) processes.push({ name: 'postgres', logFile: logFile('postgres'), current: runOf(pg), restart: async () => runOf(await startPostgres()) });
+  if (pulsar.status === 'fulfilled' && pulsar.value && pulsarPorts) {
+    // Started again after a crash, a broker keeps what it had (fresh data would lose what the relay had sent).
+    processes.push({ name: 'pulsar', logFile: logFile('pulsar'), current: runOf(pulsar.value), restart: async () => runOf(await startPulsar(pulsarPorts, true)) });
+  }
   return {
     temporal: value(temporal),
-    postgres: value(postgres),
+    postgres: pg,
     pulsar: pulsar.status === 'fulfilled' ? pulsar.value : undefined,
     pulsarUnavailable: pulsar.status === 'rejected' ? (pulsar.reason as Error).message : undefined,
+    processes,
     async stop() {
       await Promise.all(started.map((s) => s.stop()));
     },

@@ -68,9 +68,14 @@ export function spawnManaged(options: SpawnOptions): ManagedProcess {
   const exited = exit.then((s) => s.code);
   const stopSignal = options.stopSignal ?? 'SIGTERM';
   const reaper = watchWithReaper(pid, stopSignal);
-  // Its job ends with the process: a reaper left behind would signal a pid that may be reused,
-  // and a supervisor restarting a process would pile them up.
-  void exit.then(() => reaper.kill('SIGKILL'));
+  void exit.then(() => {
+    // What the process started goes with it (a PostgreSQL killed leaves its backends, which
+    // would keep a new server from starting on the same data).
+    killGroup(pid, 'SIGKILL');
+    // The reaper's job ends with the process: one left behind would signal a pid that may be
+    // reused, and a supervisor restarting a process would pile them up.
+    reaper.kill('SIGKILL');
+  });
   return {
     name: options.name,
     pid,

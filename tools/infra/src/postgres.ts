@@ -4,13 +4,15 @@ import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, rmSync, symlinkSyn
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { spawnManaged } from './managed-process';
+import { spawnManaged, type ManagedProcess } from './managed-process';
 
 export interface PostgresServer {
   /** A URL to the server's `postgres` database, as its superuser. */
   url: string;
   /** Whether this process started the server (and so stops it). */
   embedded: boolean;
+  /** The server process, when embedded. */
+  process?: ManagedProcess;
   stop(): Promise<void>;
 }
 
@@ -73,6 +75,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   return {
     url,
     embedded: true,
+    process: server,
     async stop() {
       await server.stop();
       if (options.ephemeral) rmSync(path.dirname(dataDir), { recursive: true, force: true });

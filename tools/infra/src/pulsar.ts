@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { spawnManaged } from './managed-process';
+import { spawnManaged, type ManagedProcess } from './managed-process';
 import { toolsCacheDir } from './paths';
 import { freePort } from './ports';
 
@@ -19,6 +19,7 @@ export interface PulsarServer {
   adminUrl: string;
   serviceUrl: string;
   cluster: string;
+  process: ManagedProcess;
   stop(): Promise<void>;
 }
 
@@ -154,6 +155,7 @@ export async function startPulsarStandalone(options: PulsarOptions): Promise<Pul
     adminUrl,
     serviceUrl: `pulsar://127.0.0.1:${options.brokerPort}`,
     cluster: PULSAR_CLUSTER,
+    process: server,
     stop: () => server.stop('SIGTERM', 15_000),
   };
 }

@@ -87,7 +87,7 @@ it('restarts a process killed by SIGKILL, leaves the others alone, and stop() st
   const pb = sup.add(b.spec);
   await waitFor('both started', () => starts(a.file).length === 1 && starts(b.file).length === 1);
   const [firstA] = starts(a.file);
-  const firstB = pb.current!.pid;
+  const firstB = pb.current!.pid!;
   process.kill(firstA!.pid, 'SIGKILL');
   await waitFor('a back', () => starts(a.file).length === 2, 5000);
   expect(events).toEqual([{ name: 'a', status: { code: null, signal: 'SIGKILL' }, delayMs: 100, restart: 1 }]);
@@ -126,4 +126,58 @@ it('goes back to the first delay after a run that lasted, and does not restart a
   expect(lines).toContain(`done exited with code 0: it finished by itself, so it is not restarted; see ${done.spec.logFile}`);
   expect(starts(done.file)).toHaveLength(1);
   await sup.stop();
+});
+
+it('adopts a process already running, restarts it through an asynchronous start, and tries a start that fails again on the backoff', async () => {
+  const { sup, lines, events } = supervisor();
+  const server = child('server', 'run');
+  const first = server.spec.start();
+  let attempts = 0;
+  const entry = sup.add(
+    {
+      name: 'server',
+      logFile: server.spec.logFile,
+      // As a server's start does: resolves once it is up; the first attempt after the crash fails.
+      start: async () => {
+        attempts++;
+        await new Promise((r) => setTimeout(r, 50));
+        if (attempts === 1) throw new Error('port 1234 in use');
+        return server.spec.start();
+      },
+    },
+    first,
+  );
+  expect(entry.current).toBe(first);
+  await waitFor('the adopted run noted', () => starts(server.file).length === 1);
+  process.kill(first.pid, 'SIGKILL');
+  await waitFor('a second run', () => starts(server.file).length === 2, 5000);
+  await waitFor('it is current', () => entry.current !== undefined && entry.current !== first);
+  expect(attempts).toBe(2);
+  expect(events.map((e) => [e.restart, e.delayMs])).toEqual([
+    [1, 100],
+    [2, 200],
+  ]);
+  expect(lines[1]).toBe(`server could not be started (port 1234 in use); restarting in 0.2 s (restart #2); see ${server.spec.logFile}`);
+  const exit = entry.current!.exit;
+  await sup.stop();
+  expect(await exit).toEqual({ code: null, signal: 'SIGTERM' });
+});
+
+it('stops a run whose asynchronous start finishes after stop() was called', async () => {
+  const { sup } = supervisor();
+  const late = child('late', 'run');
+  let run: ReturnType<typeof late.spec.start> | undefined;
+  const entry = sup.add({
+    name: 'late',
+    start: async () => {
+      await new Promise((r) => setTimeout(r, 300));
+      run = late.spec.start();
+      return run;
+    },
+  });
+  expect(entry.current).toBeUndefined();
+  await sup.stop();
+  expect(run).toBeDefined();
+  expect(await run!.exit).toEqual({ code: null, signal: 'SIGTERM' });
+  expect(entry.current).toBeUndefined();
 });

@@ -1,4 +1,4 @@
-import type { ExitStatus, ManagedProcess } from './managed-process';
+import type { ExitStatus } from './managed-process';
 
 /**
  * Keeps processes running, as a platform does: a process that crashes (a non-zero exit code or a
@@ -7,6 +7,10 @@ import type { ExitStatus, ManagedProcess } from './managed-process';
  * restart is logged with its reason, its delay, its number and where the process logs. A process
  * that exits with code 0 by itself has finished: it is not started again. Only `stop()` stops
  * everything (the start command calls it on Ctrl-C and SIGTERM).
+ *
+ * A run is anything with an exit and a stop: a spawned app (ManagedProcess), or a server whose
+ * start waits until it answers (the Temporal dev server, PostgreSQL, Pulsar), started
+ * asynchronously; a start that fails is retried on the same backoff, as a crash.
  */
 export interface SupervisorOptions {
   /** First delay before a restart (default 1 s). */
@@ -21,18 +25,26 @@ export interface SupervisorOptions {
   stopGraceMs?: number;
 }
 
+/** One run of a supervised process. */
+export interface Run {
+  readonly pid?: number;
+  readonly exit: Promise<ExitStatus>;
+  /** Stops it the way it stops gracefully, killing it after `graceMs`. */
+  stop(signal?: NodeJS.Signals, graceMs?: number): Promise<void>;
+}
+
 export interface SupervisedSpec {
   name: string;
   /** Starts one run of the process (called again for every restart). */
-  start: () => ManagedProcess;
+  start: () => Run | Promise<Run>;
   /** Named in the restart message. */
   logFile?: string;
 }
 
 export interface SupervisedProcess {
   readonly name: string;
-  /** The current run; undefined while it waits to be restarted or once stopped. */
-  readonly current: ManagedProcess | undefined;
+  /** The current run; undefined while it starts, waits to be restarted, or once stopped. */
+  readonly current: Run | undefined;
   /** Restarts so far. */
   readonly restarts: number;
 }
@@ -62,11 +74,14 @@ export class Supervisor {
     this.log = options.log ?? ((line) => console.log(`[fleet] ${line}`));
   }
 
-  /** Starts the process and keeps it running until `stop()`. Throws when it cannot be spawned at all. */
-  add(spec: SupervisedSpec): SupervisedProcess {
+  /**
+   * Keeps the process running until `stop()`: starts it, or adopts `running`, a run started
+   * already. Throws when a synchronous start fails the first time.
+   */
+  add(spec: SupervisedSpec, running?: Run): SupervisedProcess {
     if (this.stopping) throw new Error(`the supervisor is stopping: ${spec.name} not started`);
     const entry = new Entry(spec, this.initialBackoffMs);
-    this.run(entry);
+    this.run(entry, running ?? spec.start());
     this.entries.push(entry);
     return entry;
   }
@@ -80,22 +95,39 @@ export class Supervisor {
     return this.entries;
   }
 
-  /** Stops every process (in parallel) and restarts none of them again. */
-  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  /** Stops every process (in parallel, each the way it stops gracefully) and restarts none of them again. */
+  async stop(): Promise<void> {
     this.stopping = true;
     for (const e of this.entries) {
       clearTimeout(e.timer);
       e.timer = undefined;
     }
-    await Promise.all(this.entries.map((e) => e.current?.stop(signal, this.stopGraceMs)));
+    await Promise.all(this.entries.map(async (e) => Promise.all([e.current?.stop(undefined, this.stopGraceMs), e.starting?.then((r) => r?.stop(undefined, this.stopGraceMs))])));
   }
 
-  private run(entry: Entry): void {
-    const proc = entry.spec.start();
+  private run(entry: Entry, started: Run | Promise<Run>): void {
+    if (!(started instanceof Promise)) return this.watch(entry, started);
+    const starting = started.then(
+      (run) => {
+        entry.starting = undefined;
+        if (this.stopping) return run; // stop() stops it
+        this.watch(entry, run);
+        return undefined;
+      },
+      (err: unknown) => {
+        entry.starting = undefined;
+        if (!this.stopping) this.restartLater(entry, { code: null, signal: null }, `could not be started (${err instanceof Error ? err.message : String(err)})`);
+        return undefined;
+      },
+    );
+    entry.starting = starting;
+  }
+
+  private watch(entry: Entry, run: Run): void {
     const startedAt = Date.now();
-    entry.current = proc;
-    void proc.exit.then((status) => {
-      if (entry.current === proc) entry.current = undefined;
+    entry.current = run;
+    void run.exit.then((status) => {
+      if (entry.current === run) entry.current = undefined;
       if (this.stopping) return;
       const what = status.signal ? `exited with signal ${status.signal}` : `exited with code ${status.code}`;
       if (status.code === 0 && !status.signal) {
@@ -117,7 +149,7 @@ export class Supervisor {
       entry.timer = undefined;
       if (this.stopping) return;
       try {
-        this.run(entry);
+        this.run(entry, entry.spec.start());
       } catch (err) {
         // Not even spawned (a missing binary, no more pids): tried again later, as for a crash.
         this.restartLater(entry, { code: null, signal: null }, `could not be started (${err instanceof Error ? err.message : String(err)})`);
@@ -131,7 +163,9 @@ export class Supervisor {
 }
 
 class Entry implements SupervisedProcess {
-  current: ManagedProcess | undefined;
+  current: Run | undefined;
+  /** A start in progress: resolves to the run when stop() came first (to be stopped), else undefined. */
+  starting: Promise<Run | undefined> | undefined;
   restarts = 0;
   timer: NodeJS.Timeout | undefined;
 

@@ -7,7 +7,7 @@
  * fresh folder gets a small demo (FLEET_DEMO=0 to start empty).
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { envSchemas, parseEnv } from '@fleet/shared-config';
 import { createDatabaseIfMissing, databaseUrl } from '@fleet/shared-db';
@@ -46,16 +46,18 @@ async function main(): Promise<void> {
   const apps = localApps({ env: process.env, database: env.FLEET_DATABASE });
   const domains = discoverDomains();
   const lock = acquireInstanceLock(fleetDir, 'start');
+  // Apps and servers are kept running alike; at the stop, apps first, while their servers still answer.
   const supervisor = new Supervisor({ log });
+  const servers = new Supervisor({ log });
   const logFile = (app: string) => path.join(fleetDir, 'logs', `${app}.log`);
-  let infra: Awaited<ReturnType<typeof startInfrastructure>> | undefined;
+  let infra: Awaited<ReturnType<typeof startInfrastructure>>;
   let stopping = false;
   const stopAll = async (code: number) => {
     if (stopping) return;
     stopping = true;
     log('stopping...');
     await supervisor.stop();
-    await infra?.stop();
+    await servers.stop();
     rmSync(API_KEY_FILE, { force: true });
     lock.release();
     log('stopped');
@@ -88,6 +90,7 @@ async function main(): Promise<void> {
       pulsar: withPulsar ? { webPort: env.FLEET_PULSAR_WEB_PORT, brokerPort: env.FLEET_PULSAR_BROKER_PORT } : undefined,
       log,
     });
+    for (const server of infra.processes) servers.add({ name: server.name, logFile: server.logFile, start: () => server.restart() }, server.current);
     if (!infra.pulsar) log(`Pulsar is not running (${infra.pulsarUnavailable ?? 'no Java 17 on PATH'}): the system runs, and its events wait in the outbox until a broker is there.`);
     const serverUrl = infra.postgres.url;
     for (const app of apps) if (app.database) await createDatabaseIfMissing(serverUrl, app.database);
@@ -163,7 +166,7 @@ async function main(): Promise<void> {
       log(`                   export FLEET_API_KEY=${apiKey}`);
     }
     log(`  Logs             ${path.join(fleetDir, 'logs')}`);
-    log('A process that crashes is started again (with a backoff). Ctrl-C stops everything.');
+    log('A process that crashes (an app or a server) is started again, with a backoff. Ctrl-C stops everything.');
   } catch (err) {
     console.error(`[fleet] start failed: ${err instanceof Error ? err.message : String(err)}`);
     await stopAll(1);
@@ -174,30 +177,44 @@ async function main(): Promise<void> {
  * On a fresh data folder (no demo marker), every app's `src/demo.ts` loads its part of the demo:
  * `loadDemo(env)` gets the app's own environment and answers with a line saying what it loaded.
  * A demo loads only into an empty base, so one that failed halfway is tried again at the next
- * start; once all have loaded, the marker makes later starts leave the data alone.
+ * start. The marker lists the apps whose demo loaded: later starts leave their data alone, and
+ * load only the demo of an app added since (a new domain). FLEET_DEMO=0 on a fresh folder marks it
+ * as one without a demo, for good.
  */
 async function loadDemos(apps: LocalApp[], envOf: Map<string, NodeJS.ProcessEnv>, enabled: boolean): Promise<void> {
-  if (existsSync(DEMO_MARKER)) return;
+  const marker = readMarker();
+  if (marker?.skipped) return;
+  const loaded = new Set(marker?.apps ?? []);
+  const todo = apps.filter((a) => a.demoFile && !loaded.has(a.app));
+  if (todo.length === 0) return;
   if (!enabled) {
-    log('FLEET_DEMO=0: no demo loaded.');
-    writeMarker({ skipped: true });
+    if (!marker) {
+      log('FLEET_DEMO=0: no demo loaded.');
+      writeMarker({ skipped: true });
+    }
     return;
   }
-  const withDemo = apps.filter((a) => a.demoFile);
-  if (withDemo.length === 0) return;
-  log('a fresh data folder: loading the demo (FLEET_DEMO=0 to start empty)...');
-  let failed = 0;
-  for (const app of withDemo) {
+  log(`${marker ? `new apps with a demo (${todo.map((a) => a.app).join(', ')})` : 'a fresh data folder'}: loading the demo (FLEET_DEMO=0 to start empty)...`);
+  for (const app of todo) {
     try {
       const module = (await import(app.demoFile as string)) as { loadDemo?: (env: NodeJS.ProcessEnv) => Promise<string> };
       if (typeof module.loadDemo !== 'function') throw new Error(`${path.relative(repoRoot, app.demoFile as string)} does not export loadDemo(env)`);
       log(`  demo ${app.name}: ${await module.loadDemo(envOf.get(app.app) ?? {})}`);
+      loaded.add(app.app);
+      writeMarker({ apps: [...loaded].sort() });
     } catch (err) {
-      failed++;
       log(`  demo ${app.name} failed: ${err instanceof Error ? err.message : String(err)} (tried again at the next start)`);
     }
   }
-  if (failed === 0) writeMarker({ apps: withDemo.map((a) => a.app) });
+}
+
+function readMarker(): { skipped?: boolean; apps?: string[] } | undefined {
+  if (!existsSync(DEMO_MARKER)) return undefined;
+  try {
+    return JSON.parse(readFileSync(DEMO_MARKER, 'utf8')) as { skipped?: boolean; apps?: string[] };
+  } catch {
+    return { skipped: true }; // unreadable: leave the data alone
+  }
 }
 
 function writeMarker(content: object): void {
