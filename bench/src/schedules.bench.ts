@@ -41,13 +41,13 @@ function yamlFor(count: number, hourOf: (i: number) => number): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The replaced strategy: nothing to compare with, so every declared schedule is written every pass. */
+/** The replaced strategy: nothing to compare with, so every declared schedule is written every pass (and it keeps no memo). */
 async function rewriteEverything(client: Client, declarations: ScheduleDeclaration[]): Promise<number> {
   let writes = 0;
   let next = 0;
   const worker = async () => {
     while (next < declarations.length) {
-      const desired = compileSchedule(declarations[next++] as ScheduleDeclaration);
+      const desired = { ...compileSchedule(declarations[next++] as ScheduleDeclaration), memo: undefined };
       const handle = client.schedule.getHandle(desired.scheduleId);
       try {
         await handle.describe();
@@ -149,6 +149,23 @@ async function main(): Promise<void> {
     const [baseSameWrites, baseSameS] = await timed(() => rewriteEverything(baseline, v1));
     log(`baseline: cold ${baseColdS.toFixed(2)} s; no change ${baseSameS.toFixed(2)} s with ${baseSameWrites} writes`);
 
+    // What the declarations in the memos cost a listing, side by side with the same schedules
+    // without memos (the baseline's), alternately, so that the machine's load weighs on both alike.
+    const listOnce = (client: Client) =>
+      timed(async () => {
+        let n = 0;
+        for await (const _ of client.schedule.list({ pageSize: 1000 })) n += 1;
+        return n;
+      });
+    const listings = { withMemo: [] as number[], withoutMemo: [] as number[] };
+    for (let i = 0; i < 5; i++) {
+      listings.withMemo.push((await listOnce(fleet))[1]);
+      listings.withoutMemo.push((await listOnce(baseline))[1]);
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+    const memoListingRatio = Number((median(listings.withMemo) / median(listings.withoutMemo)).toFixed(2));
+    log(`one listing of ${N}, median of 5: ${median(listings.withMemo).toFixed(2)} s with the declarations in the memos, ${median(listings.withoutMemo).toFixed(2)} s without memos (${memoListingRatio}x)`);
+
     // The API, served by the gateway as its own process (no declaration file, no database: Temporal alone), loaded from this one.
     const port = await freePort();
     const gateway = spawnManaged({
@@ -220,7 +237,8 @@ async function main(): Promise<void> {
         noChangeDescribingEachCalls: deep.calls,
       },
       baseline: { coldSeconds: baseColdS, noChangeSeconds: baseSameS, noChangeWrites: baseSameWrites },
-      ratio: { noChangeSpeedup: Number((baseSameS / sameS).toFixed(1)) },
+      ratio: { noChangeSpeedup: Number((baseSameS / sameS).toFixed(1)), listingWithMemoOverWithout: memoListingRatio },
+      listingSeconds: listings,
       api,
       targets: {
         coldUnderSeconds: { target: TARGETS.coldSeconds, measured: coldS, pass: coldS < TARGETS.coldSeconds },
@@ -239,6 +257,7 @@ async function main(): Promise<void> {
       ['10% changed (replaced)', `${changedS.toFixed(2)} s, ${changed.writes} writes`, ''],
       ['no change, describe each', `${deepS.toFixed(2)} s, ${deep.writes} writes`, ''],
       ['rewrite-everything no-change', `${baseSameS.toFixed(2)} s, ${baseSameWrites} writes`, `(${(baseSameS / sameS).toFixed(1)}x slower)`],
+      [`one listing of ${N}, memos / none`, `${median(listings.withMemo).toFixed(2)} / ${median(listings.withoutMemo).toFixed(2)} s`, `(${memoListingRatio}x)`],
       ['API get one p50/p99', `${get?.p50} / ${get?.p99} ms`, `p99 < ${TARGETS.p99Ms} ms`],
       ['API update one p50/p99', `${put?.p50} / ${put?.p99} ms`, `p99 < ${TARGETS.p99Ms} ms`],
       [`API list of ${N} p50/p99`, `${list?.p50} / ${list?.p99} ms`, ''],

@@ -97,7 +97,7 @@ export const DESCRIBE_HEDGE_MS = 1000;
  * Fleet's schedules by workflow id, from the last listing: how a request naming only a workflow id
  * finds its schedule (the id is `schedule-<project>-<workflowId>`, and projects are not known
  * without a listing). A lookup that misses reads a new listing (at most one at a time, and one a
- * second); an index older than `maxAgeMs` is refreshed in the background.
+ * second), as does one finding the index older than `maxAgeMs`.
  */
 export class ScheduleDirectory {
   private byWorkflow = new Map<string, Entry[]>();
@@ -136,14 +136,10 @@ export class ScheduleDirectory {
 
   async find(workflowId: string, project?: string): Promise<Entry[]> {
     const lookup = () => (this.byWorkflow.get(workflowId) ?? []).filter((e) => project === undefined || e.project === project);
-    let found = lookup();
-    if (!found.length && Date.now() - this.readAt > 1000) {
-      await this.refresh();
-      found = lookup();
-    } else if (Date.now() - this.readAt > this.maxAgeMs) {
-      this.refresh().catch(() => undefined);
-    }
-    return found;
+    // Read within the request (under its deadline): no call is left running behind a response.
+    const age = Date.now() - this.readAt;
+    if (age > this.maxAgeMs || (!lookup().length && age > 1000)) await this.refresh();
+    return lookup();
   }
 
   forget(scheduleId: string): void {
