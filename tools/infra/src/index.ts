@@ -9,3 +9,4 @@ export { repoRoot, fleetDir, toolsCacheDir } from './paths';
 export { buildAllBundles } from './bundles';
 export { discoverDomains, domainNames, type DomainLayout } from './domains';
 export { startPulsarStandalone, resolvePulsarHome, javaAvailable, PULSAR_VERSION, PULSAR_CLUSTER, PulsarUnavailableError, type PulsarServer } from './pulsar';
+export { startMailpit, resolveMailpit, MAILPIT_VERSION, type MailpitServer, type MailpitOptions } from './mailpit';

@@ -5,3 +5,4 @@ export { spawnManaged, appNodeArgs, tsxLoaderArgs, type ManagedProcess } from '.
 export { repoRoot } from '../paths';
 export { freePort } from '../ports';
 export { recordHistory, recordedHistories, replayHistory } from './histories';
+export { MailpitClient, type MailpitMessage, type ChaosTrigger, type ChaosTriggers, type MessageIdCount } from './mailpit';
