@@ -6,3 +6,4 @@ export { repoRoot } from '../paths';
 export { freePort } from '../ports';
 export { recordHistory, recordedHistories, replayHistory } from './histories';
 export { MailpitClient, type MailpitMessage, type ChaosTrigger, type ChaosTriggers, type MessageIdCount } from './mailpit';
+export { timeSkippingEnv, resolveTimeSkippingServer, TEMPORAL_TEST_SERVER_VERSION } from '../temporal-test-server';
