@@ -50,7 +50,7 @@ export function addBusinessTime(calendar: CalendarInput, start: Instant, duratio
 export function businessTimeBetween(calendar: CalendarInput, from: Instant, to: Instant): number {
   const days = workingDays(calendar);
   const [a, b] = [epochMs(from), epochMs(to)];
-  if (b < a) return -businessTimeBetween(calendar, to, from);
+  if (b < a) return 0 - businessTimeBetween(calendar, to, from); // 0 - x: never -0
   let total = 0;
   for (let t = a; t < b; ) {
     const week = b - t >= WEEK_MS ? plainWeekMs(days, t) : undefined;

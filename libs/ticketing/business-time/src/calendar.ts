@@ -24,7 +24,7 @@ const windowsSchema = z
   .max(48, 'at most 48 windows a day')
   .superRefine((windows, ctx) => {
     windows.forEach((w, i) => {
-      if (w.end <= w.start) ctx.addIssue({ code: 'custom', path: [i], message: `window ${w.start}-${w.end} ends before it starts` });
+      if (w.end <= w.start) ctx.addIssue({ code: 'custom', path: [i], message: `window ${w.start}-${w.end} does not end after it starts` });
     });
     const sorted = windows.filter((w) => w.end > w.start).sort((a, b) => a.start.localeCompare(b.start));
     sorted.forEach((b, i) => {
