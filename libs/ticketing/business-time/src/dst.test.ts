@@ -3,7 +3,8 @@
  * moving by 30 minutes) and one without. Every expected value is worked out by hand from the zone's
  * rules (tzdb 2026a) and written as local time with its offset; the comments say how.
  */
-import { addBusinessTime, businessTimeBetween, businessWindows, isBusinessTime, nextBusinessInstant } from './index';
+import { ZoneRulesProvider } from '@js-joda/core';
+import { addBusinessTime, businessTimeBetween, businessWindows, isBusinessTime, nextBusinessInstant, TZDB_VERSION } from './index';
 import { allDay, at, HOUR, MINUTE, officeHours, sundayNights } from '../test/calendars';
 
 const windows = (calendar: Parameters<typeof businessWindows>[0], from: string, to: string) =>
@@ -118,5 +119,14 @@ describe('Asia/Kolkata (+05:30, no DST), for contrast', () => {
 
   it('keeps Monday 10:00 at +05:30 for Friday 16:00 plus 2 hours', () => {
     expect(addBusinessTime(officeHours(zone), at('2026-03-27T16:00+05:30'), 2 * HOUR).toISOString()).toBe(iso('2026-03-30T10:00+05:30'));
+  });
+});
+
+describe('the time-zone data', () => {
+  it('is the pinned tzdb release, the full one: DST rules hold for years far ahead', () => {
+    expect((ZoneRulesProvider as unknown as { getTzdbData(): { version: string } }).getTzdbData().version).toBe(TZDB_VERSION);
+    // 2040-03-11, the second Sunday of March (1 March 2040 is a Thursday): 23 hours in New York. A
+    // trimmed data pack (js-joda's 10-year range) would have no DST left by then.
+    expect(businessTimeBetween(allDay('America/New_York'), at('2040-03-11T00:00-05:00'), at('2040-03-12T00:00-04:00'))).toBe(23 * HOUR);
   });
 });

@@ -24,8 +24,9 @@ export interface TimeZone {
   offsetAt(epochMs: number): number;
   /**
    * The first instant in (fromMs, toMs] whose offset differs from the one at fromMs, if any.
-   * The span must be at most a day: the pinned database has no two changes of offset less than
-   * three days apart since 1970, so a span that starts and ends on the same offset has none.
+   * The span must be at most a day: in the pinned database no zone changes its offset twice within
+   * six days since 1970 (checked over every zone), so a span that starts and ends on the same offset
+   * has no change, and one that does not has exactly one, found by bisection.
    */
   offsetChangeIn(fromMs: number, toMs: number): number | undefined;
 }
