@@ -61,6 +61,13 @@ describe('holidays that do not start at midnight', () => {
     expect(isBusinessTime(israel, at('2026-09-21T17:59+03:00'))).toBe(false);
     expect(isBusinessTime(israel, at('2026-09-21T18:00+03:00'))).toBe(true);
   });
+
+  it('a holiday of the next year that begins on the evening of 31 December closes that evening', () => {
+    // The fast of 10 Tevet is dated 2034-01-01 and begins at 18:00 on Saturday 2033-12-31 (IST, +02:00):
+    // a Saturday 08:00-20:00 window keeps 08:00-18:00.
+    const israel: CalendarInput = { timeZone: 'Asia/Jerusalem', week: { sat: [{ start: '08:00', end: '20:00' }] }, holidays: { country: 'IL', types: ['observance'] } };
+    expect(businessTimeBetween(israel, at('2033-12-31T00:00+02:00'), at('2034-01-01T00:00+02:00'))).toBe(10 * HOUR);
+  });
 });
 
 describe('half days and custom holidays', () => {

@@ -76,7 +76,10 @@ function rangesOfDay(windows: readonly WorkingWindow[]): LocalRange[] {
   }, []);
 }
 
-/** The parts of each public holiday that fall on a day, from the holidays of its year and the year before (they may run over). */
+/**
+ * The parts of each public holiday that fall on a day. A holiday is listed under the year of its
+ * date, but may run into the next year or begin the evening before: the years around count too.
+ */
 function publicHolidaysByDay(source: HolidaySource): (day: number) => readonly LocalRange[] {
   const byYear = new Map<number, Map<number, LocalRange[]>>();
   return (day) => {
@@ -84,7 +87,7 @@ function publicHolidaysByDay(source: HolidaySource): (day: number) => readonly L
     let index = byYear.get(year);
     if (!index) {
       index = new Map();
-      for (const h of [...holidayRanges(source, year - 1), ...holidayRanges(source, year)]) {
+      for (const h of [year - 1, year, year + 1].flatMap((y) => holidayRanges(source, y))) {
         for (let d = dayOfLocalTime(h.start); d * DAY_MS < h.end; d++) {
           if (new Date(d * DAY_MS).getUTCFullYear() !== year) continue;
           const part = { start: Math.max(h.start, d * DAY_MS), end: Math.min(h.end, (d + 1) * DAY_MS) };
