@@ -60,5 +60,8 @@ export function workerTestEnv(ctx: TestContext): Record<string, string> {
     EVENTS_TENANT: ctx.pulsar.tenant,
     METRICS_PORT: '0',
     LOG_LEVEL: 'warn',
+    // No real schedules in a test's namespace unless the test asks for them: a daily run firing
+    // during a test would race what the test asserts. Tests of schedules set the file themselves.
+    SCHEDULE_FILE: 'none',
   };
 }
