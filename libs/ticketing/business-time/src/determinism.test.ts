@@ -28,8 +28,8 @@ function fingerprintUnder(tz: string): Promise<Fingerprint> {
 }
 
 describe('host time zones', () => {
-  // Hosts whose clocks skip midnight (Havana, Santiago, Cairo), far east and west of UTC, and a 30-minute DST shift.
-  const zones = ['America/Havana', 'America/Santiago', 'Africa/Cairo', 'Pacific/Kiritimati', 'Pacific/Pago_Pago', 'Australia/Lord_Howe'];
+  // Hosts whose clocks skip midnight in 2026 (Havana on 03-08, Cairo on 04-24, Santiago on 09-06), and one 14 hours ahead of UTC.
+  const zones = ['America/Havana', 'Africa/Cairo', 'America/Santiago', 'Pacific/Kiritimati'];
   const answers = new Map<string, Fingerprint>();
 
   beforeAll(async () => {
@@ -38,9 +38,9 @@ describe('host time zones', () => {
       const pair = hosts.slice(i, i + 2); // two at a time: two cores
       (await Promise.all(pair.map(fingerprintUnder))).forEach((answer, j) => answers.set(pair[j]!, answer));
     }
-  }, 120_000);
+  }, 300_000); // a few seconds of CPU per process; minutes only on a machine busy with other work
 
-  it.each(zones)('%s gives the same due times and holiday ranges (every country, 2026-2028) as UTC', (tz) => {
+  it.each(zones)('%s gives the same due times and holiday ranges (every country, 2026) as UTC', (tz) => {
     const reference = answers.get('UTC')!;
     expect(reference.dues.length).toBeGreaterThan(50);
     expect(reference.ranges.length).toBeGreaterThan(200);

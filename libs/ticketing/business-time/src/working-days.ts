@@ -39,7 +39,7 @@ export function dayOfLocalTime(localMs: number): number {
   return Math.floor(localMs / DAY_MS);
 }
 
-export function dayOfIsoDate(date: string): number {
+function dayOfIsoDate(date: string): number {
   return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / DAY_MS;
 }
 

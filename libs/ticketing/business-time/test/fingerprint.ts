@@ -1,9 +1,10 @@
 /**
  * Prints, as JSON, what the engine answers for a fixed set of questions: due times and business time
  * on calendars with holidays and DST, and the holiday ranges of every country date-holidays knows for
- * 2026-2028. determinism.test.ts runs it under several host time zones and compares the answers.
- * Also prints date-holidays' own date strings for 2026-03-08 (the night Havana's clocks skip
- * midnight), which do depend on the host, to show what the engine has to correct.
+ * 2026 (a year with clocks skipping midnight in Havana, Cairo and Santiago). determinism.test.ts runs
+ * it under several host time zones and compares the answers.
+ * Also prints date-holidays' own date string for a holiday on 2026-03-08 (the night Havana's clocks
+ * skip midnight), which does depend on the host, to show what the engine has to correct.
  */
 import Holidays from 'date-holidays';
 import { addBusinessTime, businessTimeBetween, HOLIDAY_TYPES, type CalendarInput } from '../src';
@@ -29,13 +30,12 @@ const dues = calendars.flatMap((calendar) =>
 );
 
 const countries = Object.keys(new Holidays().getCountries());
-const ranges = countries.map((country) => [country, [2026, 2027, 2028].map((year) => holidayRanges({ country, types: HOLIDAY_TYPES }, year))]);
+const ranges = countries.map((country) => [country, holidayRanges({ country, types: HOLIDAY_TYPES }, 2026)]);
 
-const rawOnHavanaGapDay = countries.flatMap((country) =>
-  new Holidays(country, { timezone: 'UTC' })
-    .getHolidays(2026)
-    .filter((h) => h.date.startsWith('2026-03-08'))
-    .map((h) => `${country} ${h.date}`),
-);
+// Angola's International Women's Day, on the night Havana's clocks skip midnight.
+const rawOnHavanaGapDay = new Holidays('AO', { timezone: 'UTC' })
+  .getHolidays(2026)
+  .filter((h) => h.date.startsWith('2026-03-08'))
+  .map((h) => `AO ${h.date}`);
 
 process.stdout.write(JSON.stringify({ dues, ranges, rawOnHavanaGapDay }));
