@@ -129,7 +129,7 @@ describe('long durations', () => {
     addBusinessTime(us, at('2026-01-05T09:00-05:00'), 8 * HOUR); // computes the holidays of the first years once
     const started = performance.now();
     for (let i = 0; i < 10; i++) addBusinessTime(us, at('2026-01-05T09:00-05:00') + i * HOUR, 500 * 8 * HOUR);
-    // Measured at about 2-15 ms a call on a 2-core machine; a second a call would mean a walk gone wrong.
-    expect((performance.now() - started) / 10).toBeLessThan(250);
+    // About 2-15 ms a call on an idle 2-core machine; a minute-by-minute walk would take seconds.
+    expect((performance.now() - started) / 10).toBeLessThan(500);
   });
 });
