@@ -14,69 +14,22 @@
  * makes SMTP refuse MAIL FROM, RCPT TO or AUTH with a given code and probability (see
  * `MailpitClient.setChaos` in `./testing/mailpit`). Mailpit 1.33 has no trigger at DATA.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { resolveGoTool } from './go-tool';
 import { spawnManaged, type ManagedProcess } from './managed-process';
-import { toolsCacheDir } from './paths';
 import { waitForPort } from './ports';
 
 /** The one place the Mailpit version is pinned (a Go module version the module proxy serves). */
 export const MAILPIT_VERSION = 'v1.33.1';
 const MAILPIT_MODULE = 'github.com/axllent/mailpit';
 
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function onPath(command: string): string | undefined {
-  const result = spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' });
-  const found = result.stdout.trim();
-  return result.status === 0 && found ? found : undefined;
-}
-
 /**
  * Finds Mailpit: `MAILPIT_PATH` first, then `mailpit` on PATH, then the cached build of the pinned
  * version, building it with `go install` when absent (once; a few minutes).
  */
 export function resolveMailpit(log: (line: string) => void = console.log): string {
-  const fromEnv = process.env.MAILPIT_PATH;
-  if (fromEnv) {
-    if (!isExecutable(fromEnv)) throw new Error(`MAILPIT_PATH=${fromEnv} is not an executable file`);
-    return fromEnv;
-  }
-  const fromPath = onPath('mailpit');
-  if (fromPath) return fromPath;
-
-  const binDir = path.join(toolsCacheDir, `mailpit-${MAILPIT_VERSION}`);
-  const binary = path.join(binDir, 'mailpit');
-  if (isExecutable(binary)) return binary;
-
-  if (!onPath('go')) {
-    throw new Error(`Mailpit is not installed and Go is not on PATH to build it. Install Go, put 'mailpit' on PATH, or set MAILPIT_PATH.`);
-  }
-  // A folder of this process's own: two runs building at once never write into each other's.
-  const staging = `${binDir}.partial-${process.pid}`;
-  rmSync(staging, { recursive: true, force: true });
-  mkdirSync(staging, { recursive: true });
-  log(`Building Mailpit ${MAILPIT_VERSION} into ${binDir} (once; takes a few minutes)...`);
-  try {
-    execFileSync('go', ['install', `${MAILPIT_MODULE}@${MAILPIT_VERSION}`], {
-      env: { ...process.env, GOBIN: staging },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
-    renameSync(staging, binDir);
-  } catch (err) {
-    rmSync(staging, { recursive: true, force: true });
-    // Another run got there first: its build is as good.
-    if (!isExecutable(binary)) throw err;
-  }
-  return binary;
+  return resolveGoTool({ label: 'Mailpit', command: 'mailpit', envVar: 'MAILPIT_PATH', module: MAILPIT_MODULE, version: MAILPIT_VERSION, cacheName: `mailpit-${MAILPIT_VERSION}` }, log);
 }
 
 export interface MailpitOptions {

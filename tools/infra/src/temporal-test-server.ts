@@ -23,10 +23,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { isExecutable } from './go-tool';
 import { spawnManaged } from './managed-process';
 import { toolsCacheDir } from './paths';
 import { freePort, waitForPort } from './ports';
@@ -36,15 +37,6 @@ export const TEMPORAL_TEST_SERVER_VERSION = '1.31.0';
 const MAIN_CLASS = 'io.temporal.testserver.TestServer';
 /** C1 only and the serial GC: the server starts in about half the time, and runs tests as fast. */
 const JVM_FLAGS = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'];
-
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Writes a file under a name of this process's own and renames it into place (atomic for readers). */
 function writeAtomically(file: string, text: string, mode = 0o644): void {
