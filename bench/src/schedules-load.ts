@@ -8,10 +8,10 @@ const [base, token, requestsArg, concurrencyArg, workflowId] = process.argv.slic
 const requests = Number(requestsArg);
 const concurrency = Number(concurrencyArg);
 
-async function measure(name: string, n: number, once: (i: number) => Promise<Response>): Promise<{ name: string; n: number; p50: number; p99: number; max: number; errors: number }> {
+async function measure(name: string, n: number, once: (i: number) => Promise<Response>, limit = concurrency): Promise<{ name: string; n: number; p50: number; p99: number; max: number; errors: number }> {
   const times: number[] = [];
   let errors = 0;
-  await forEachLimited(Array.from({ length: n }, (_, i) => i), concurrency, Infinity, async (i) => {
+  await forEachLimited(Array.from({ length: n }, (_, i) => i), limit, Infinity, async (i) => {
     const started = performance.now();
     const res = await once(i);
     await res.arrayBuffer();
@@ -29,6 +29,8 @@ async function main(): Promise<void> {
   const results = [
     await measure('get one', requests, () => fetch(one, { headers })),
     await measure('update one', requests, (i) => fetch(`${base}/api/v0/schedules/job-${i % 500}`, { method: 'PUT', headers, body: JSON.stringify({ enabled: i % 2 === 1 }) })),
+    // The median of one listing at a time (the target), then 4 at a time (what concurrent clients see).
+    await measure('list all, one at a time', Math.max(11, Math.floor(requests / 25)), () => fetch(`${base}/api/v0/schedules`, { headers }), 1),
     await measure('list all', Math.max(5, Math.floor(requests / 100)), () => fetch(`${base}/api/v0/schedules`, { headers })),
   ];
   console.log(JSON.stringify(results));

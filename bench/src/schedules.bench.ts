@@ -7,6 +7,9 @@
  * schedule). Then the gateway's schedules API (from Temporal alone) under load from a second process.
  *
  *   npm run bench:schedules -- --schedules 1000
+ *   npm run bench:schedules -- --api-only   (the cold pass, then the API only: its figures go
+ *                                            into bench/results/schedules.json as apiOnlyRun, the
+ *                                            full run's figures kept)
  */
 import { licenseDomain } from '@fleet/license-contracts';
 import { createDatabaseIfMissing, createDb, databaseUrl } from '@fleet/shared-db';
@@ -16,16 +19,19 @@ import { loadWorkerConfig, loadWorkerDeclarations, startWorkerSchedules, type Sc
 import { appNodeArgs, fleetDir, freePort, repoRoot, spawnManaged, waitForPort } from '@fleet/tools-infra';
 import { Client, Connection } from '@temporalio/client';
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { machine, printRows, startBenchInfrastructure, writeResult } from './common';
 
-const { values: args } = parseArgs({ options: { schedules: { type: 'string', default: '1000' }, requests: { type: 'string', default: '500' } } });
+const { values: args } = parseArgs({
+  options: { schedules: { type: 'string', default: '1000' }, requests: { type: 'string', default: '500' }, 'api-only': { type: 'boolean', default: false } },
+});
 const N = Number(args.schedules);
 const REQUESTS = Number(args.requests);
-const TARGETS = { coldSeconds: 5, noChangeSeconds: 1, p99Ms: 50 };
+const TARGETS = { coldSeconds: 5, noChangeSeconds: 1, p99Ms: 50, listP50Ms: 300 };
+type ApiFigure = { name: string; n: number; p50: number; p99: number; max: number; errors: number };
 const log = (line: string) => console.log(`[bench] ${line}`);
 const logger = createLogger('bench-worker', 'warn');
 
@@ -77,6 +83,48 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const started = Date.now();
   const value = await fn();
   return [value, (Date.now() - started) / 1000];
+}
+
+/** The API, served by the gateway as its own process (no declaration file, no database: Temporal alone), loaded from a second process. */
+async function measureApi(temporalAddress: string): Promise<ApiFigure[]> {
+  const port = await freePort();
+  const gateway = spawnManaged({
+    name: 'gateway',
+    command: process.execPath,
+    args: [...appNodeArgs(), path.join(repoRoot, 'apps/gateway/src/main.ts')],
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      TEMPORAL_ADDRESS: temporalAddress,
+      TEMPORAL_NAMESPACE: 'fleet',
+      GATEWAY_PORT: String(port),
+      GATEWAY_API_KEYS: 'bench=bench-key-123:workflow.schedule:read workflow.schedule:write',
+      // The benchmark measures latency, not the limiter: lift it for this client.
+      GATEWAY_RATE_LIMIT_PER_MINUTE: '1000000',
+      LOG_LEVEL: 'warn',
+    },
+    logFile: path.join(fleetDir, 'bench', 'schedules', 'gateway.log'),
+  });
+  let api: ApiFigure[];
+  try {
+    await waitForPort(port, 60_000);
+    for (let i = 0; i < 600; i++) {
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ready) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const out = execFileSync(process.execPath, [...appNodeArgs(), path.join(repoRoot, 'bench/src/schedules-load.ts'), `http://127.0.0.1:${port}`, 'bench-key-123', String(REQUESTS), '4', 'job-7'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
+    api = JSON.parse(out) as typeof api;
+  } finally {
+    await gateway.stop();
+  }
+  return api;
 }
 
 async function main(): Promise<void> {
@@ -133,6 +181,27 @@ async function main(): Promise<void> {
     log(`no change, right after the cold pass: ${rightAfterS.toFixed(2)} s, ${rightAfter.writes} writes (${calls(rightAfter)})`);
     const [, coldSettledS] = await timed(() => listingShows(fleet, v1));
     log(`the listing shows all ${N} as written ${coldSettledS.toFixed(2)} s later`);
+    if (args['api-only']) {
+      const api = await measureApi(infra.temporal.address);
+      for (const a of api) log(`API ${a.name}: p50 ${a.p50} ms, p99 ${a.p99} ms over ${a.n} requests (${a.errors} errors)`);
+      const at = (name: string) => api.find((a) => a.name === name);
+      const file = path.join(repoRoot, 'bench', 'results', 'schedules.json');
+      const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as object) : {};
+      const apiOnlyRun = {
+        at: new Date().toISOString(),
+        command: 'npm run bench:schedules -- --api-only',
+        machine: { ...machine(), loadAverageBefore: loadBefore, loadAverageAfter: loadavg().map((l) => Number(l.toFixed(2))) },
+        schedules: N,
+        api,
+        targets: {
+          listOneAtATimeP50Ms: { target: TARGETS.listP50Ms, measured: at('list all, one at a time')?.p50, pass: (at('list all, one at a time')?.p50 ?? Infinity) < TARGETS.listP50Ms },
+          singleReadP99Ms: { target: TARGETS.p99Ms, measured: at('get one')?.p99, pass: (at('get one')?.p99 ?? Infinity) < TARGETS.p99Ms },
+          singleUpdateP99Ms: { target: TARGETS.p99Ms, measured: at('update one')?.p99, pass: (at('update one')?.p99 ?? Infinity) < TARGETS.p99Ms },
+        },
+      };
+      console.log(`\nwritten to ${writeResult('schedules.json', { ...previous, apiOnlyRun })}`);
+      return;
+    }
     const [same, sameS] = await workerStart();
     log(`no change: ${sameS.toFixed(2)} s (reconcile ${same.durationMs} ms), ${same.writes} writes (${calls(same)})`);
 
@@ -166,49 +235,13 @@ async function main(): Promise<void> {
     const memoListingRatio = Number((median(listings.withMemo) / median(listings.withoutMemo)).toFixed(2));
     log(`one listing of ${N}, median of 5: ${median(listings.withMemo).toFixed(2)} s with the declarations in the memos, ${median(listings.withoutMemo).toFixed(2)} s without memos (${memoListingRatio}x)`);
 
-    // The API, served by the gateway as its own process (no declaration file, no database: Temporal alone), loaded from this one.
-    const port = await freePort();
-    const gateway = spawnManaged({
-      name: 'gateway',
-      command: process.execPath,
-      args: [...appNodeArgs(), path.join(repoRoot, 'apps/gateway/src/main.ts')],
-      cwd: repoRoot,
-      env: {
-        ...process.env,
-        TEMPORAL_ADDRESS: infra.temporal.address,
-        TEMPORAL_NAMESPACE: 'fleet',
-        GATEWAY_PORT: String(port),
-        GATEWAY_API_KEYS: 'bench=bench-key-123:workflow.schedule:read workflow.schedule:write',
-        // The benchmark measures latency, not the limiter: lift it for this client.
-        GATEWAY_RATE_LIMIT_PER_MINUTE: '1000000',
-        LOG_LEVEL: 'warn',
-      },
-      logFile: path.join(fleetDir, 'bench', 'schedules', 'gateway.log'),
-    });
-    let api: { name: string; n: number; p50: number; p99: number; max: number; errors: number }[];
-    try {
-      await waitForPort(port, 60_000);
-      for (let i = 0; i < 600; i++) {
-        const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
-          (r) => r.ok,
-          () => false,
-        );
-        if (ready) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      const out = execFileSync(process.execPath, [...appNodeArgs(), path.join(repoRoot, 'bench/src/schedules-load.ts'), `http://127.0.0.1:${port}`, 'bench-key-123', String(REQUESTS), '4', 'job-7'], {
-        cwd: repoRoot,
-        encoding: 'utf8',
-      });
-      api = JSON.parse(out) as typeof api;
-    } finally {
-      await gateway.stop();
-    }
+    const api = await measureApi(infra.temporal.address);
     for (const a of api) log(`API ${a.name}: p50 ${a.p50} ms, p99 ${a.p99} ms over ${a.n} requests (${a.errors} errors)`);
 
     const get = api.find((a) => a.name === 'get one');
     const put = api.find((a) => a.name === 'update one');
     const list = api.find((a) => a.name === 'list all');
+    const listOne = api.find((a) => a.name === 'list all, one at a time');
     const result = {
       benchmark: 'schedules',
       at: new Date().toISOString(),
@@ -245,6 +278,7 @@ async function main(): Promise<void> {
         noChangeUnderSeconds: { target: TARGETS.noChangeSeconds, measured: sameS, writes: same.writes, pass: sameS < TARGETS.noChangeSeconds && same.writes === 0 },
         noChangeRightAfterColdWrites: { target: 0, measured: rightAfter.writes, seconds: rightAfterS, pass: rightAfter.writes === 0 },
         singleReadP99Ms: { target: TARGETS.p99Ms, measured: get?.p99, pass: (get?.p99 ?? Infinity) < TARGETS.p99Ms },
+        listOneAtATimeP50Ms: { target: TARGETS.listP50Ms, measured: listOne?.p50, pass: (listOne?.p50 ?? Infinity) < TARGETS.listP50Ms },
         singleUpdateP99Ms: { target: TARGETS.p99Ms, measured: put?.p99, pass: (put?.p99 ?? Infinity) < TARGETS.p99Ms },
       },
     };
@@ -260,7 +294,8 @@ async function main(): Promise<void> {
       [`one listing of ${N}, memos / none`, `${median(listings.withMemo).toFixed(2)} / ${median(listings.withoutMemo).toFixed(2)} s`, `(${memoListingRatio}x)`],
       ['API get one p50/p99', `${get?.p50} / ${get?.p99} ms`, `p99 < ${TARGETS.p99Ms} ms`],
       ['API update one p50/p99', `${put?.p50} / ${put?.p99} ms`, `p99 < ${TARGETS.p99Ms} ms`],
-      [`API list of ${N} p50/p99`, `${list?.p50} / ${list?.p99} ms`, ''],
+      [`API list of ${N}, 1 at a time p50/p99`, `${listOne?.p50} / ${listOne?.p99} ms`, `p50 < ${TARGETS.listP50Ms} ms`],
+      [`API list of ${N}, 4 at a time p50/p99`, `${list?.p50} / ${list?.p99} ms`, ''],
     ]);
     console.log(`\nwritten to ${written}`);
   } finally {

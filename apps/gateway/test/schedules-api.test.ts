@@ -266,6 +266,54 @@ describe('writing', () => {
   });
 });
 
+describe('backfill', () => {
+  // A daily schedule (03:00 in São Paulo, 06:00Z) declared `overlap_policy: skip`, on a task queue
+  // nobody polls here: its runs keep running until the test ends them.
+  const id = 'daily-vsync-verification';
+  const scheduleId = `schedule-vsync-worker-${id}`;
+  const window = { start: '2026-11-28T00:00:00Z', end: '2026-11-30T23:59:59Z' };
+  const info = async () => (await ctx.client.schedule.getHandle(scheduleId).describe()).info;
+
+  it('runs every time in the window, one after another, whatever the schedule declares; the answer counts them', async () => {
+    const res = await call('POST', `/schedules/${id}/backfill`, WRITE, window);
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ scheduleId, ...window, overlapPolicy: 'buffer_all', runsInWindow: 3, started: 1, buffered: 2, skipped: 0, pending: 0 });
+    expect(res.body.reason).toBe('1 started; 2 waiting: each starts when the run before it ends (buffer_all)');
+    // Each run ended (terminated here: no worker polls its queue) starts the next: all three run.
+    await waitFor('the three backfilled runs', async () => {
+      const { numActionsTaken, runningActions } = await info();
+      if (numActionsTaken >= 3) return true;
+      for (const r of runningActions) await ctx.client.workflow.getHandle(r.workflow.workflowId, r.workflow.firstExecutionRunId).terminate('next one');
+      return false;
+    });
+    const after = await info();
+    expect(after.numActionsTaken).toBe(3);
+    expect(after.numActionsSkippedOverlap).toBe(0);
+    expect(after.recentActions.map((a) => a.scheduledAt.toISOString())).toEqual(['2026-11-28T06:00:00.000Z', '2026-11-29T06:00:00.000Z', '2026-11-30T06:00:00.000Z']);
+  });
+
+  it('takes the overlap policy the request names, and says what it skipped and why', async () => {
+    // The third run still runs: with skip, every time of the window is skipped.
+    expect((await info()).runningActions).toHaveLength(1);
+    const res = await call('POST', `/schedules/${id}/backfill`, WRITE, { ...window, overlapPolicy: 'skip' });
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ overlapPolicy: 'skip', runsInWindow: 3, started: 0, buffered: 0, skipped: 3, pending: 0 });
+    expect(res.body.reason).toBe('3 skipped: a run of this schedule was still running (skip skips a time while one runs)');
+    expect((await info()).numActionsSkippedOverlap).toBe(3);
+  });
+
+  it('refuses an unknown policy and a window too large, naming the field; a window holding no run starts none', async () => {
+    const policy = await call('POST', `/schedules/${id}/backfill`, WRITE, { ...window, overlapPolicy: 'sometimes' });
+    expect(policy.status).toBe(400);
+    expect(policy.body.errors).toEqual([{ field: 'overlapPolicy', message: expect.stringMatching(/allowed values|skip/) }]);
+    const ages = await call('POST', `/schedules/${id}/backfill`, WRITE, { start: '0001-01-01T00:00:00Z', end: '9999-12-31T23:59:59Z' });
+    expect(ages.status).toBe(400);
+    expect(ages.body.errors).toEqual([{ field: 'end', message: 'the window is longer than 366 days: split it' }]);
+    const empty = await call('POST', `/schedules/${id}/backfill`, WRITE, { start: '2026-01-01T07:00:00Z', end: '2026-01-01T08:00:00Z' });
+    expect(empty.body).toMatchObject({ runsInWindow: 0, started: 0, reason: 'no time of the schedule falls in the window' });
+  });
+});
+
 describe('rate limit', () => {
   it('answers 429 past the limit per client, with standard headers', async () => {
     const limited = await startGateway(

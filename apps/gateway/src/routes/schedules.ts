@@ -1,5 +1,6 @@
 import {
   declarationFromMemo,
+  declarationHashInMemo,
   MANAGED_NOTE_PREFIX,
   OVERRIDE_NOTE_PREFIX,
   ownerOf,
@@ -14,6 +15,8 @@ import { isInvalidArgument } from '@fleet/shared-http';
 import { requireScope, SCOPES, type Principal } from '../auth';
 import { validateBody } from '../openapi';
 import { sendProblem } from '../problem';
+import { backfillRoute } from '../schedules/backfill';
+import { listSchedules, type Listed } from '../schedules/listing';
 
 /*
  * The schedules API works from Temporal alone: every schedule a worker made from its
@@ -22,7 +25,7 @@ import { sendProblem } from '../problem';
  */
 
 /** A schedule Fleet owns, as a listing entry or a description shows it. */
-type Seen = ScheduleSummary | ScheduleDescription;
+type Seen = Listed | ScheduleSummary | ScheduleDescription;
 
 /** What the declaration said, as the API shows it. */
 function configOf(d: DeclarationMemo) {
@@ -52,11 +55,29 @@ interface Entry {
   declaration: DeclarationMemo | undefined;
 }
 
+/**
+ * Declarations already checked, by schedule id and declaration hash: a schedule's memo is written
+ * at its create and never after (a changed declaration replaces the schedule, with a new hash), so
+ * a listing checks (zod) only the memos it has not seen before. Bounded: emptied past 20,000.
+ */
+const checkedDeclarations = new Map<string, DeclarationMemo | undefined>();
+
+function declarationOf(scheduleId: string, memo: Record<string, unknown> | undefined): DeclarationMemo | undefined {
+  const hash = declarationHashInMemo(memo);
+  if (hash === undefined) return undefined;
+  const key = `${scheduleId}\n${hash}`;
+  if (checkedDeclarations.has(key)) return checkedDeclarations.get(key);
+  const declaration = declarationFromMemo(memo);
+  if (checkedDeclarations.size >= 20_000) checkedDeclarations.clear();
+  checkedDeclarations.set(key, declaration);
+  return declaration;
+}
+
 /** The entry of a schedule Fleet owns; undefined for any other. */
 function entryOf(seen: Pick<Seen, 'scheduleId' | 'memo'>): Entry | undefined {
   const project = ownerOf(seen.memo);
   if (project === undefined) return undefined;
-  const declaration = declarationFromMemo(seen.memo);
+  const declaration = declarationOf(seen.scheduleId, seen.memo);
   return { scheduleId: seen.scheduleId, project, workflowId: declaration?.workflowId ?? seen.scheduleId.slice(`schedule-${project}-`.length), declaration };
 }
 
@@ -122,8 +143,8 @@ export class ScheduleDirectory {
     this.reading ??= (async () => {
       try {
         const entries: Entry[] = [];
-        for await (const summary of this.client.schedule.list({ pageSize: 1000 })) {
-          const entry = entryOf(summary);
+        for (const listed of await listSchedules(this.client)) {
+          const entry = entryOf(listed);
           if (entry) entries.push(entry);
         }
         this.index(entries);
@@ -170,9 +191,9 @@ export function scheduleRoutes(client: Client, registry: Registry, rpcTimeoutMs:
       });
 
   /** Fleet's schedules, from one paged listing (visibility: a second or two behind at most), by project and workflow id. */
-  const listFleet = async (): Promise<{ summary: ScheduleSummary; entry: Entry }[]> => {
-    const fleet: { summary: ScheduleSummary; entry: Entry }[] = [];
-    for await (const summary of client.schedule.list({ pageSize: 1000 })) {
+  const listFleet = async (): Promise<{ summary: Listed; entry: Entry }[]> => {
+    const fleet: { summary: Listed; entry: Entry }[] = [];
+    for (const summary of await listSchedules(client)) {
       const entry = entryOf(summary);
       if (entry) fleet.push({ summary, entry });
     }
@@ -187,7 +208,7 @@ export function scheduleRoutes(client: Client, registry: Registry, rpcTimeoutMs:
     labelNames: ['status'],
     registers: [registry],
     async collect() {
-      let fleet: { summary: ScheduleSummary }[];
+      let fleet: { summary: Listed }[];
       try {
         fleet = await client.withDeadline(Date.now() + rpcTimeoutMs, listFleet);
       } catch {
@@ -265,7 +286,7 @@ export function scheduleRoutes(client: Client, registry: Registry, rpcTimeoutMs:
     return undefined;
   };
 
-  type Read = { actual: Seen | undefined; from: 'describe' | 'visibility' };
+  type Read = { actual: ScheduleSummary | ScheduleDescription | undefined; from: 'describe' | 'visibility' };
   /** One describe; if it has not answered within hedgeMs, the listing's entry too, and the first answer. */
   const readOne = async (scheduleId: string): Promise<Read> => {
     // The describe is cancelled when the listing answers first: no call is left running behind a response.
@@ -289,7 +310,7 @@ export function scheduleRoutes(client: Client, registry: Registry, rpcTimeoutMs:
     return answer;
   };
 
-  const lastRunStatus = async (seen: Seen): Promise<string | null> => {
+  const lastRunStatus = async (seen: ScheduleSummary | ScheduleDescription): Promise<string | null> => {
     const last = seen.info.recentActions.at(-1);
     if (!last) return null;
     const run = client.workflow.getHandle(last.action.workflow.workflowId, last.action.workflow.firstExecutionRunId);
@@ -394,10 +415,7 @@ export function scheduleRoutes(client: Client, registry: Registry, rpcTimeoutMs:
     bounded('backfill', async (req, res) => {
       const found = await scheduleOf(req, res);
       if (!found) return;
-      const { start, end } = req.body as { start: string; end: string };
-      if (Date.parse(end) <= Date.parse(start)) return sendProblem(res, 400, 'Invalid request body', 'end: is not after start', [{ field: 'end', message: 'is not after start' }]);
-      if (!(await present(found, res, () => client.schedule.getHandle(found.scheduleId).backfill([{ start: new Date(start), end: new Date(end) }])))) return;
-      res.status(202).json({ backfilled: found.scheduleId, start, end });
+      await backfillRoute(client, found.scheduleId, req, res, (fn) => present(found, res, fn));
     }),
   );
 

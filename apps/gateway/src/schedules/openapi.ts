@@ -56,7 +56,21 @@ export const scheduleDetailSchema = scheduleSchema
 export const scheduleListSchema = z.object({ schedules: z.array(scheduleSchema) });
 export const scheduleOverrideSchema = z.object({ ...declared, ...state }).describe('The state an override set (run times: GET)');
 const triggeredSchema = z.object({ triggered: z.string().describe('The schedule id') });
-const backfilledSchema = z.object({ backfilled: z.string().describe('The schedule id'), start: dateTime, end: dateTime });
+const count = (description: string) => z.number().int().min(0).describe(description);
+const backfilledSchema = z
+  .object({
+    scheduleId: z.string(),
+    start: dateTime,
+    end: dateTime,
+    overlapPolicy: z.enum(OVERLAP_POLICIES).describe("The backfill's own overlap policy (the request's, or buffer_all)"),
+    runsInWindow: count('How many times the schedule would have run in the window'),
+    started: count('Runs started'),
+    buffered: count('Runs waiting to start, each when the run before it ends'),
+    skipped: count("Runs skipped because a run was still running (the backfill's overlap policy)"),
+    pending: count('Times the schedule had not taken yet when the answer was made (it takes them shortly)'),
+    reason: z.string().describe('What happened, and why runs were skipped or wait'),
+  })
+  .describe("A backfill's outcome, from the schedule's counters before and after it (a run of the schedule's own falling due at that moment counts too)");
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const tags = ['schedules'];
@@ -78,7 +92,16 @@ export const schedulesOpenApi = {
         type: 'object',
         additionalProperties: false,
         required: ['start', 'end'],
-        properties: { start: { type: 'string', format: 'date-time' }, end: { type: 'string', format: 'date-time' } },
+        properties: {
+          start: { type: 'string', format: 'date-time' },
+          end: { type: 'string', format: 'date-time', description: 'After start; the window at most 366 days and fewer than 1,000 runs of the schedule' },
+          overlapPolicy: {
+            type: 'string',
+            enum: [...OVERLAP_POLICIES],
+            default: 'buffer_all',
+            description: "The backfill's own overlap policy (not the schedule's): buffer_all runs every time in the window, one after another",
+          },
+        },
       },
     },
   },
@@ -140,13 +163,13 @@ export const schedulesOpenApi = {
     '/schedules/{workflowId}/backfill': {
       post: operation({
         operationId: 'backfillSchedule',
-        summary: 'Run the times it would have run in a window',
+        summary: 'Run the times it would have run in a window, with its own overlap policy; the answer counts the runs the window holds and those started, waiting or skipped',
         scope: SCOPES.scheduleWrite,
         tags,
         path,
         query,
         body: { schema: ref('Backfill'), required: true },
-        responses: { '202': { description: 'Backfill requested', schema: ref('ScheduleBackfilled') } },
+        responses: { '202': { description: 'Backfill requested: what the schedule did with it within a short wait', schema: ref('ScheduleBackfilled') } },
         problems: ambiguous,
       }),
     },
