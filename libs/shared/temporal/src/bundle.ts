@@ -1,5 +1,5 @@
 import { bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** Bundles a workflows entry point once, at build time, into a file a worker loads in milliseconds. */
@@ -7,7 +7,10 @@ export async function buildWorkflowBundle(workflowsPath: string, outFile: string
   const quiet = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: console.warn, error: console.error };
   const { code } = await bundleWorkflowCode({ workflowsPath, logger: quiet });
   mkdirSync(path.dirname(outFile), { recursive: true });
-  writeFileSync(outFile, code);
+  // Written aside and renamed into place: a worker (re)starting meanwhile reads the old bundle or the new, never half of one.
+  const partial = `${outFile}.${process.pid}.partial`;
+  writeFileSync(partial, code);
+  renameSync(partial, outFile);
 }
 
 /**
