@@ -24,6 +24,9 @@ import { listSchedules, type Listed } from '../schedules/listing';
  * description both show. The gateway reads no file, no domain schema and no database.
  */
 
+/** localeCompare's order, without making a collator for each of a listing's thousands of comparisons. */
+const byName = new Intl.Collator().compare;
+
 /** A schedule Fleet owns, as a listing entry or a description shows it. */
 type Seen = Listed | ScheduleSummary | ScheduleDescription;
 
@@ -198,7 +201,7 @@ export function scheduleRoutes(client: Client, registry: Registry, rpcTimeoutMs:
       if (entry) fleet.push({ summary, entry });
     }
     directory.index(fleet.map((f) => f.entry));
-    return fleet.sort((a, b) => a.entry.project.localeCompare(b.entry.project) || a.entry.workflowId.localeCompare(b.entry.workflowId));
+    return fleet.sort((a, b) => byName(a.entry.project, b.entry.project) || byName(a.entry.workflowId, b.entry.workflowId));
   };
 
   // Fleet's schedules by status, counted when Prometheus scrapes, from one listing rather than a describe of each.
