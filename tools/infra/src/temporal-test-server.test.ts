@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { timeSkippingEnv } from './temporal-test-server';
@@ -37,6 +38,14 @@ describe('time-skipping test server (Java, from Maven Central)', () => {
 
   it('is a time-skipping server', () => {
     expect(env.supportsTimeSkipping).toBe(true);
+  });
+
+  it('listens on 127.0.0.1 only (the stock server listens on every interface)', () => {
+    const port = env.address.split(':').pop() ?? '';
+    const listening = execFileSync('ss', ['-Hltn', `sport = :${port}`], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+    expect(listening.length).toBeGreaterThan(0);
+    // The JVM's dual-stack socket shows IPv4 loopback in its IPv6-mapped form.
+    for (const line of listening) expect([`127.0.0.1:${port}`, `[::ffff:127.0.0.1]:${port}`]).toContain(line.split(/\s+/)[3]);
   });
 
   it('runs a workflow sleeping three days in seconds', async () => {

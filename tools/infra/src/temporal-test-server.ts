@@ -18,12 +18,13 @@
  * renamed into place, so two runs resolving at once never see half a file. `TEMPORAL_TEST_SERVER_PATH`
  * names another executable that takes the port (the SDK's own binary, or a wrapper of yours).
  *
- * The server has no bind-address flag: it listens on every interface (`*:<port>`, checked with ss),
- * on a port the SDK picks at random, for the test's duration.
+ * The stock server has no bind-address flag and listens on every interface, so the wrapper runs
+ * the same services through `src/java/LoopbackTestServer.java` (compiled once with javac against
+ * the server's classpath), bound to 127.0.0.1 on the port the SDK picks.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -34,7 +35,9 @@ import { freePort, waitForPort } from './ports';
 
 /** The one place the test server version is pinned (Maven Central, `io.temporal:temporal-test-server`). */
 export const TEMPORAL_TEST_SERVER_VERSION = '1.31.0';
-const MAIN_CLASS = 'io.temporal.testserver.TestServer';
+/** The stock TestServer, bound to 127.0.0.1 (src/java/LoopbackTestServer.java: the stock one has no bind flag). */
+const MAIN_CLASS = 'LoopbackTestServer';
+const MAIN_SOURCE = path.join(__dirname, 'java', 'LoopbackTestServer.java');
 /** C1 only and the serial GC: the server starts in about half the time, and runs tests as fast. */
 const JVM_FLAGS = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'];
 
@@ -174,8 +177,8 @@ export async function resolveTimeSkippingServer(log: (line: string) => void = co
   }
   const home = path.join(toolsCacheDir, `temporal-test-server-${TEMPORAL_TEST_SERVER_VERSION}`);
   mkdirSync(home, { recursive: true });
-  const classpath = resolveClasspath(home, log);
   const java = resolveJava();
+  const classpath = compileLoopbackServer(home, java, resolveClasspath(home, log));
   // An archive holds only for the JVM and the classpath that made it: both name it.
   const javaVersion = spawnSync(java, ['-version'], { encoding: 'utf8' }).stderr;
   const key = createHash('sha256').update([java, javaVersion, classpath, ...JVM_FLAGS].join('\n')).digest('hex').slice(0, 12);
@@ -192,6 +195,27 @@ export async function resolveTimeSkippingServer(log: (line: string) => void = co
   }
   writeAtomically(wrapper, wrapperScript(java, [`-XX:SharedArchiveFile=${archive}`, ...JVM_FLAGS, '-cp', classpath, MAIN_CLASS], logFile), 0o755);
   return wrapper;
+}
+
+/** Compiles the loopback main once per source (javac beside the java found), returning the classpath with it first. */
+function compileLoopbackServer(home: string, java: string, classpath: string): string {
+  const source = readFileSync(MAIN_SOURCE, 'utf8');
+  const classes = path.join(home, `loopback-${createHash('sha256').update(source).digest('hex').slice(0, 12)}`);
+  if (!existsSync(path.join(classes, `${MAIN_CLASS}.class`))) {
+    const javac = path.join(path.dirname(realpathSync(java)), 'javac');
+    const staging = `${classes}.partial-${process.pid}`;
+    rmSync(staging, { recursive: true, force: true });
+    mkdirSync(staging, { recursive: true });
+    const built = spawnSync(existsSync(javac) ? javac : 'javac', ['-d', staging, '-cp', classpath, MAIN_SOURCE], { encoding: 'utf8' });
+    if (built.status !== 0) throw new Error(`javac could not compile ${MAIN_SOURCE} (a JDK is needed):\n${built.stdout}${built.stderr}`);
+    try {
+      renameSync(staging, classes);
+    } catch (err) {
+      rmSync(staging, { recursive: true, force: true });
+      if (!existsSync(path.join(classes, `${MAIN_CLASS}.class`))) throw err;
+    }
+  }
+  return [classes, classpath].join(path.delimiter);
 }
 
 export interface TimeSkippingEnvOptions {
