@@ -40,7 +40,7 @@ let gateway: RunningGateway;
 
 beforeAll(async () => {
   ctx = await createTestContext('gateway-fuzz');
-  licenseWorker = startLicenseWorkerProcess(ctx, 'gateway-fuzz');
+  licenseWorker = startLicenseWorkerProcess(ctx, 'gateway-fuzz').process;
   connection = await NativeConnection.connect({ address: ctx.temporal.address });
   vsyncWorker = await Worker.create({
     connection,

@@ -16,7 +16,7 @@ const KEYS = `ops=${KEY}:license:read license:write,viewer=${READ_ONLY}:license:
 
 beforeAll(async () => {
   ctx = await createTestContext('gateway');
-  worker = startLicenseWorkerProcess(ctx, 'gateway-test');
+  worker = startLicenseWorkerProcess(ctx, 'gateway-test').process;
   gateway = await startGateway(testGatewayConfig(ctx, { GATEWAY_API_KEYS: KEYS }), logger);
   api = `http://127.0.0.1:${gateway.port}/api/v0`;
 });

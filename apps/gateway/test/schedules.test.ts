@@ -1,10 +1,11 @@
 import { testGatewayConfig } from './gateway-config';
+import { startLicenseWorkerProcess } from './license-worker-process';
 import { createLogger } from '@fleet/shared-observability';
 import { declarationHash, loadDeclarationSet, scheduleIdOf } from '@fleet/shared-schedules';
 import { licenseDomain } from '@fleet/license-contracts';
 import { resolveTemporalCli } from '@fleet/tools-infra/temporal-cli';
 import { startTemporalDevServer } from '@fleet/tools-infra/temporal-dev-server';
-import { appNodeArgs, createTestContext, freePort, repoRoot, spawnManaged, testEnv, waitFor, type ManagedProcess, type TestContext } from '@fleet/tools-infra/testing';
+import { appNodeArgs, createTestContext, freePort, repoRoot, testEnv, waitFor, type ManagedProcess, type TestContext } from '@fleet/tools-infra/testing';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -25,27 +26,14 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-/** The license worker app as its own process on this test's namespace and database; `env` on top. */
+/** The license worker app as its own process on this test's namespace and database, reconciling its own workflows.yaml; `env` on top. */
 function startWorker(env: Record<string, string> = {}): { process: ManagedProcess; log: () => string } {
-  const logFile = path.join(testEnv('dir'), 'logs', `gateway-schedules-license-worker-${++runs}.log`);
-  const process_ = spawnManaged({
-    name: 'license-worker',
-    command: process.execPath,
-    args: [...appNodeArgs(), path.join(repoRoot, 'apps/license-worker/src/main.ts')],
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      TEMPORAL_ADDRESS: ctx.temporal.address,
-      TEMPORAL_NAMESPACE: ctx.temporal.namespace,
-      DATABASE_URL: ctx.databaseUrl,
-      WORKFLOW_BUNDLE: ctx.bundle('license-worker'),
-      METRICS_PORT: '0',
-      LOG_LEVEL: 'info',
-      ...env,
-    },
-    logFile,
+  const worker = startLicenseWorkerProcess(ctx, `gateway-schedules-${++runs}`, {
+    SCHEDULE_FILE: path.join(repoRoot, 'apps/license-worker/workflows.yaml'),
+    LOG_LEVEL: 'info',
+    ...env,
   });
-  return { process: process_, log: () => readFileSync(logFile, 'utf8') };
+  return { process: worker.process, log: () => readFileSync(worker.logFile, 'utf8') };
 }
 
 /** The worker's log line of a reconcile pass (pino JSON). */
