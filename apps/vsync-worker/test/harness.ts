@@ -35,7 +35,7 @@ export interface VsyncTestEnv {
 }
 
 /** A test file's own namespace, database and DICT simulator, and the real vsync worker wired to them. */
-export async function vsyncTestEnv(name: string, simOptions: Parameters<typeof startDictBridgeSim>[0] = {}): Promise<VsyncTestEnv> {
+export async function vsyncTestEnv(name: string, simOptions: Parameters<typeof startDictBridgeSim>[0] = {}, extraEnv: Record<string, string> = {}): Promise<VsyncTestEnv> {
   const ctx = await createTestContext(name);
   const db = createDb<VsyncDatabase>(ctx.databaseUrl);
   await migrateToLatest(db, vsyncMigrations);
@@ -46,6 +46,7 @@ export async function vsyncTestEnv(name: string, simOptions: Parameters<typeof s
     WORKFLOW_BUNDLE: ctx.bundle('vsync-worker'),
     DICT_PARTICIPANT: PARTICIPANT,
     DICT_BRIDGE_ADDRESS: sim.grpcAddress,
+    ...extraEnv,
   };
   const config = loadConfig(workerEnv);
   const logger = createLogger('vsync-worker', 'fatal');

@@ -1,10 +1,13 @@
 import { declarationFromMemo } from '@fleet/shared-schedules';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
+import { repoRoot } from '@fleet/tools-infra/testing';
+import path from 'node:path';
 import { vsyncTestEnv, type VsyncTestEnv } from './harness';
 
 let env: VsyncTestEnv;
 beforeAll(async () => {
-  env = await vsyncTestEnv('vsync schedule');
+  // Test workers keep no schedules unless told which file: this one reconciles the vsync worker's own.
+  env = await vsyncTestEnv('vsync schedule', {}, { SCHEDULE_FILE: path.join(repoRoot, 'apps/vsync-worker/workflows.yaml') });
 });
 afterAll(async () => env?.close());
 
