@@ -15,5 +15,4 @@ module.exports = {
   globalTeardown: '<rootDir>/tools/infra/src/jest/global-teardown.ts',
   testTimeout: 120_000,
   maxWorkers: 2,
-  reporters: ['default', '<rootDir>/tools/infra/src/jest/closing-line.js'],
 };
