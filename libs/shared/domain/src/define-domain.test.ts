@@ -1,4 +1,4 @@
-import { defineQuery } from '@temporalio/workflow';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import { defineDomain } from './define-domain';
 import { parseInput } from './input';
@@ -25,6 +25,13 @@ describe('defineDomain', () => {
         events: { e: { type: 'fleet.other.e', domain: 'other', topic: 'e', schemaVersion: 1 } },
       }),
     ).toThrow('domain sample: workflow run: type runWorkflow must start with sample; workflow run: query state must start with sample; event e: domain other is not sample');
+  });
+
+  it('takes a shorter name prefix that begins the name, and refuses one that does not', () => {
+    const workflows = { run: { type: 'samRunWorkflow', input, id: () => 'x', updates: { go: defineUpdate('samGo') } } };
+    expect(defineDomain({ ...base, namePrefix: 'sam', workflows }).workflowOf('samRunWorkflow')).toBeDefined();
+    expect(() => defineDomain({ ...base, workflows })).toThrow('type samRunWorkflow must start with sample; workflow run: update samGo must start with sample');
+    expect(() => defineDomain({ ...base, namePrefix: 'other', workflows: {} })).toThrow('namePrefix other must begin the name sample');
   });
 
   it('refuses a domain name that cannot prefix camelCase names', () => {

@@ -22,8 +22,10 @@ export interface WorkflowContract<S extends z.ZodType = z.ZodType> {
 export type InputSchemas = Record<string, z.ZodType>;
 
 export interface DomainDefinition<W extends InputSchemas> {
-  /** The folder under libs/ and the prefix of every workflow, query and update name. */
+  /** The folder under libs/ and, unless `namePrefix` says otherwise, the prefix of every workflow, query and update name. */
   name: string;
+  /** A shorter prefix for workflow, query and update names where the name reads badly as one (ticketing's are `ticket…`); it must begin the name. */
+  namePrefix?: string;
   /** The default task queue: only the domain's worker polls it. */
   taskQueue: string;
   /** Every task queue the domain's worker polls (the default included). */
@@ -56,18 +58,20 @@ const DOMAIN_NAME = /^[a-z][a-z0-9]*$/;
  */
 export function defineDomain<W extends InputSchemas>(definition: DomainDefinition<W>): DomainManifest<W> {
   const { name } = definition;
+  const prefix = definition.namePrefix ?? name;
   const problems: string[] = [];
   if (!DOMAIN_NAME.test(name)) problems.push(`name ${name} must be lower-case letters and digits`);
+  if (!name.startsWith(prefix) || !prefix) problems.push(`namePrefix ${prefix} must begin the name ${name}`);
   const taskQueues = [...new Set([definition.taskQueue, ...(definition.taskQueues ?? [])])];
   const seen = new Set<string>();
   for (const [key, wf] of Object.entries(definition.workflows) as [string, WorkflowContract][]) {
-    if (!wf.type.startsWith(name)) problems.push(`workflow ${key}: type ${wf.type} must start with ${name}`);
+    if (!wf.type.startsWith(prefix)) problems.push(`workflow ${key}: type ${wf.type} must start with ${prefix}`);
     if (seen.has(wf.type)) problems.push(`workflow ${key}: type ${wf.type} is declared twice`);
     seen.add(wf.type);
     if (wf.taskQueue && !taskQueues.includes(wf.taskQueue)) problems.push(`workflow ${key}: task queue ${wf.taskQueue} is not in taskQueues`);
     for (const [kind, handlers] of [['query', wf.queries], ['update', wf.updates]] as const) {
       for (const def of Object.values(handlers ?? {})) {
-        if (!def.name.startsWith(name)) problems.push(`workflow ${key}: ${kind} ${def.name} must start with ${name}`);
+        if (!def.name.startsWith(prefix)) problems.push(`workflow ${key}: ${kind} ${def.name} must start with ${prefix}`);
       }
     }
   }
@@ -78,6 +82,7 @@ export function defineDomain<W extends InputSchemas>(definition: DomainDefinitio
   const byType = new Map((Object.values(definition.workflows) as WorkflowContract[]).map((wf) => [wf.type, wf]));
   return {
     ...definition,
+    namePrefix: prefix,
     taskQueues,
     scopes: definition.scopes ?? { read: `${name}:read`, write: `${name}:write` },
     inputSchemas: Object.fromEntries([...byType].map(([type, wf]) => [type, wf.input])),
