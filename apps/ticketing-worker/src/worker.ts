@@ -13,7 +13,19 @@ export const ticketingWorker: DomainWorkerDefinition<TicketingDatabase, Ticketin
   migrations: ticketingMigrations,
   workflowsPath: require.resolve('@fleet/ticketing-workflows'),
   schedulesFile: path.join(__dirname, '..', 'workflows.yaml'),
-  activities: ({ db, outbox, logger }) => ({ activities: createTicketingActivities({ db, outbox, logger }) }),
+  activities: ({ db, outbox, logger }, config) => {
+    const { activities, release } = createTicketingActivities({
+      db,
+      outbox,
+      logger,
+      channels: {
+        smtp: { host: config.SMTP_HOST, port: config.SMTP_PORT, from: config.SMTP_FROM },
+        notifyUrl: config.NOTIFY_URL,
+        transientAttempts: config.NOTIFY_TRANSIENT_ATTEMPTS,
+      },
+    });
+    return { activities, release };
+  },
 };
 
 export function startTicketingWorker(config: TicketingWorkerConfig, logger: Logger, options: DomainWorkerOptions = {}): Promise<DomainWorker> {

@@ -38,7 +38,12 @@ export interface DomainDefinition<W extends InputSchemas> {
   events: Record<string, EventDefinition<string, unknown>>;
   /** Bearer token scopes of the domain's API; `<name>:read` and `<name>:write` by default. */
   scopes?: { read: string; write: string };
+  /** Custom search attributes the domain's workflows set (each name with the domain's prefix); its worker registers them in its namespace. */
+  searchAttributes?: Record<string, SearchAttributeKind>;
 }
+
+/** Temporal's search attribute types. */
+export type SearchAttributeKind = 'Keyword' | 'Text' | 'Int' | 'Double' | 'Bool' | 'Datetime' | 'KeywordList';
 
 export interface DomainManifest<W extends InputSchemas = InputSchemas> extends Required<DomainDefinition<W>> {
   /** Input schema by workflow type: what schedules as code validate each `input` against. */
@@ -75,6 +80,9 @@ export function defineDomain<W extends InputSchemas>(definition: DomainDefinitio
       }
     }
   }
+  for (const attribute of Object.keys(definition.searchAttributes ?? {})) {
+    if (!attribute.toLowerCase().startsWith(prefix)) problems.push(`search attribute ${attribute} must start with ${prefix} (any case)`);
+  }
   for (const [key, event] of Object.entries(definition.events)) {
     if (event.domain !== name) problems.push(`event ${key}: domain ${event.domain} is not ${name}`);
   }
@@ -83,6 +91,7 @@ export function defineDomain<W extends InputSchemas>(definition: DomainDefinitio
   return {
     ...definition,
     namePrefix: prefix,
+    searchAttributes: definition.searchAttributes ?? {},
     taskQueues,
     scopes: definition.scopes ?? { read: `${name}:read`, write: `${name}:write` },
     inputSchemas: Object.fromEntries([...byType].map(([type, wf]) => [type, wf.input])),

@@ -1,3 +1,21 @@
 export * from './schema';
 export { ticketingMigrations } from './migrations';
-export { insertSample } from './sample.repository';
+export { insertChangeDetails, insertChanges, openTicketIds, upsertTicket } from './ticket.repository';
+export { currentPolicies, saveConfigVersion } from './config.repository';
+export {
+  closeAttempt,
+  deferNotification,
+  findNotification,
+  findRecipient,
+  insertInAppNotification,
+  listAttempts,
+  markNotificationDelivered,
+  markNotificationPending,
+  markNotificationUndeliverable,
+  openAttempt,
+  recordNotification,
+  recordSkippedAttempt,
+  type AttemptRow,
+  type NotificationRecipient,
+  type NotificationRow,
+} from './notification.repository';

@@ -1,2 +1,3 @@
 // The workflow bundle's entry point: every workflow the ticketing-worker runs.
-export { ticketingSampleWorkflow } from './ticketing-sample.workflow';
+export { ticketLifecycleWorkflow } from './ticket-lifecycle.workflow';
+export { ticketingConfigWorkflow } from './ticketing-config.workflow';

@@ -1,7 +1,2 @@
-import type { Kysely } from 'kysely';
-import type { TicketingDatabase } from '../schema';
-
-/** Every recorded sample, for tests. */
-export function readSamples(db: Kysely<TicketingDatabase>) {
-  return db.selectFrom('ticketing_samples').select(['sample_id', 'text']).orderBy('sample_id').execute();
-}
+export { readSlaEvents, readEscalations, readChanges, readTicketRow } from './tickets';
+export { readNotification, readNotificationAttempts, readInAppNotifications, insertInterruptedAttempt } from './notifications';
