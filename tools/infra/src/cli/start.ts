@@ -1,6 +1,7 @@
 /**
  * `npm start`: the whole system on its embedded defaults. Temporal dev server (with Web UI),
- * PostgreSQL (embedded unless DATABASE_URL), Pulsar (when Java is present), and every app of the
+ * PostgreSQL (embedded unless DATABASE_URL), Pulsar (when Java is present), Mailpit (the SMTP
+ * server e-mail goes through, its messages readable at its API; when it can be built), and every app of the
  * repository (apps.ts: each domain's worker, the simulators, the gateway), each its own process as
  * it is deployed. A process that crashes is started again with a backoff (supervisor.ts); Ctrl-C
  * (or SIGTERM) stops everything it started. State is kept across starts under FLEET_HOME, and a
@@ -20,6 +21,7 @@ import { acquireInstanceLock } from '../instance-lock';
 import { appNodeArgs, spawnManaged } from '../managed-process';
 import { fleetDir, repoRoot } from '../paths';
 import { assertPortFree, waitForPort } from '../ports';
+import { startMailpit, type MailpitServer } from '../mailpit';
 import { javaAvailable } from '../pulsar';
 import { Supervisor } from '../supervisor';
 
@@ -36,6 +38,8 @@ async function main(): Promise<void> {
     FLEET_POSTGRES_PORT: envSchemas.port(5433),
     FLEET_PULSAR_WEB_PORT: envSchemas.port(8080),
     FLEET_PULSAR_BROKER_PORT: envSchemas.port(6650),
+    FLEET_MAILPIT_SMTP_PORT: envSchemas.port(1025),
+    FLEET_MAILPIT_HTTP_PORT: envSchemas.port(8025),
     DATABASE_URL: envSchemas.url.optional(),
     /** Each app with a database gets `<FLEET_DATABASE>_<name>` (fleet_license, fleet_vsync, ...). */
     FLEET_DATABASE: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('fleet'),
@@ -76,6 +80,8 @@ async function main(): Promise<void> {
       await assertPortFree(env.FLEET_PULSAR_WEB_PORT, 'FLEET_PULSAR_WEB_PORT');
       await assertPortFree(env.FLEET_PULSAR_BROKER_PORT, 'FLEET_PULSAR_BROKER_PORT');
     }
+    await assertPortFree(env.FLEET_MAILPIT_SMTP_PORT, 'FLEET_MAILPIT_SMTP_PORT');
+    await assertPortFree(env.FLEET_MAILPIT_HTTP_PORT, 'FLEET_MAILPIT_HTTP_PORT');
 
     log('bundling workflows...');
     const bundles = await buildAllBundles();
@@ -92,6 +98,16 @@ async function main(): Promise<void> {
     });
     for (const server of infra.processes) servers.add({ name: server.name, logFile: server.logFile, start: () => server.restart() }, server.current);
     if (!infra.pulsar) log(`Pulsar is not running (${infra.pulsarUnavailable ?? 'no Java 17 on PATH'}): the system runs, and its events wait in the outbox until a broker is there.`);
+    // Mailpit: the SMTP server notifications go through. Without it (no Go to build it) the system
+    // runs, and e-mail fails over to the next channel (SMS, push, in-app).
+    const startMail = () =>
+      startMailpit({ dir: path.join(fleetDir, 'mailpit'), smtpPort: env.FLEET_MAILPIT_SMTP_PORT, httpPort: env.FLEET_MAILPIT_HTTP_PORT, logFile: logFile('mailpit'), log });
+    const mailRun = (m: MailpitServer) => ({ pid: m.process.pid, exit: m.process.exit, stop: () => m.stop() });
+    const mailpit = await startMail().catch((err: unknown) => {
+      log(`Mailpit is not running (${err instanceof Error ? err.message : String(err)}): e-mail notifications fall back to SMS, push and in-app.`);
+      return undefined;
+    });
+    if (mailpit) servers.add({ name: 'mailpit', logFile: logFile('mailpit'), start: async () => mailRun(await startMail()) }, mailRun(mailpit));
     const serverUrl = infra.postgres.url;
     for (const app of apps) if (app.database) await createDatabaseIfMissing(serverUrl, app.database);
 
@@ -104,6 +120,9 @@ async function main(): Promise<void> {
       TEMPORAL_NAMESPACE: infra.temporal.namespace,
       LOG_LEVEL: env.LOG_LEVEL,
       ...(infra.pulsar ? { PULSAR_WS_URL: infra.pulsar.wsUrl, PULSAR_ADMIN_URL: infra.pulsar.adminUrl } : {}),
+      // Where the apps send e-mail (a provider set in npm start's environment wins).
+      SMTP_HOST: process.env.SMTP_HOST || '127.0.0.1',
+      SMTP_PORT: process.env.SMTP_PORT || String(env.FLEET_MAILPIT_SMTP_PORT),
     };
     delete shared.DATABASE_URL; // only apps with a database of their own get one
     const envOf = new Map<string, NodeJS.ProcessEnv>();
@@ -157,6 +176,7 @@ async function main(): Promise<void> {
     log(`  Temporal gRPC    ${infra.temporal.address}`);
     log(`  PostgreSQL       ${serverUrl.replace(/:[^:@/]+@/, ':***@')}; databases ${apps.flatMap((a) => (a.database ? [a.database] : [])).join(', ')}`);
     if (infra.pulsar) log(`  Pulsar           ${infra.pulsar.serviceUrl}, admin and WebSocket ${infra.pulsar.adminUrl}  (npm run events:tail -- <topic>)`);
+    if (mailpit) log(`  Mailpit          SMTP ${mailpit.smtpHost}:${mailpit.smtpPort}, e-mail received ${mailpit.apiUrl}/api/v1/messages`);
     const width = Math.max(...apps.map((a) => a.app.length)) + 2;
     for (const app of apps) log(`  ${app.app.padEnd(width)}${appSummary(app, ownEnvOf.get(app.app) ?? {})}`);
     if ([...ownEnvOf.values()].some((e) => Object.values(e).some((v) => v.includes(apiKey)))) {
