@@ -22,6 +22,8 @@ export const createTicketInputSchema = z
   })
   .strict();
 export type CreateTicketInput = z.output<typeof createTicketInputSchema>;
+/** As a client sends it (defaults may be left out). */
+export type CreateTicketRequest = z.input<typeof createTicketInputSchema>;
 
 export const assignInputSchema = z.object({ assignee: idSchema(128).nullable() }).strict();
 export type AssignInput = z.output<typeof assignInputSchema>;
@@ -58,3 +60,4 @@ export const addArticleInputSchema = z
   .strict()
   .refine((a) => !(a.internal && a.author === 'customer'), { path: ['internal'], message: 'only an agent writes internal notes' });
 export type AddArticleInput = z.output<typeof addArticleInputSchema>;
+export type AddArticleRequest = z.input<typeof addArticleInputSchema>;

@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { AddArticleInput, AssignInput, ChangePriorityInput, ChangeQueueInput, ChangeStateInput, CreateTicketInput } from './schemas';
+import type { AddArticleRequest, AssignInput, ChangePriorityInput, ChangeQueueInput, ChangeStateInput, CreateTicketRequest } from './schemas';
 
 export const TICKET_STATES = ['new', 'open', 'pending', 'resolved', 'closed'] as const;
 export type TicketState = (typeof TICKET_STATES)[number];
@@ -81,12 +81,12 @@ export const ticketStateQuery = defineQuery<TicketView>('ticketState');
 
 // Every change is an Update that answers with the new state; its validator refuses what the ticket's
 // state does not allow, so a refused change never enters history.
-export const ticketCreateUpdate = defineUpdate<TicketView, [CreateTicketInput]>('ticketCreate');
+export const ticketCreateUpdate = defineUpdate<TicketView, [CreateTicketRequest]>('ticketCreate');
 export const ticketAssignUpdate = defineUpdate<TicketView, [AssignInput]>('ticketAssign');
 export const ticketChangeStateUpdate = defineUpdate<TicketView, [ChangeStateInput]>('ticketChangeState');
 export const ticketChangePriorityUpdate = defineUpdate<TicketView, [ChangePriorityInput]>('ticketChangePriority');
 export const ticketChangeQueueUpdate = defineUpdate<TicketView, [ChangeQueueInput]>('ticketChangeQueue');
-export const ticketAddArticleUpdate = defineUpdate<TicketView, [AddArticleInput]>('ticketAddArticle');
+export const ticketAddArticleUpdate = defineUpdate<TicketView, [AddArticleRequest]>('ticketAddArticle');
 
 /** Sent by the configuration workflow when the rule a ticket follows (or could follow) changed. */
 export const ticketPolicyChangedSignal = defineSignal<[{ version: number }]>('ticketPolicyChanged');

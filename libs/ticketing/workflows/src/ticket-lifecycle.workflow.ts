@@ -17,6 +17,7 @@ import {
   ticketSearchAttributes,
   ticketStateQuery,
   type CreateTicketInput,
+  type CreateTicketRequest,
   type NotificationRequest,
   type TicketingActivities,
   type TicketView,
@@ -56,7 +57,7 @@ export interface TicketContinuation {
  * history, events) by the main loop in batches; notifications run beside it. The run continues as
  * new when Temporal suggests it, once every handler has finished, and ends when the ticket closes.
  */
-export async function ticketLifecycleWorkflow(raw: CreateTicketInput, continuation?: TicketContinuation): Promise<TicketView> {
+export async function ticketLifecycleWorkflow(raw: CreateTicketRequest, continuation?: TicketContinuation): Promise<TicketView> {
   const { lifecycle } = ticketingDomain.workflows;
   const input = parseInput(lifecycle.type, lifecycle.input, raw);
   const info = workflowInfo();
@@ -125,8 +126,8 @@ export async function ticketLifecycleWorkflow(raw: CreateTicketInput, continuati
   // Resolving the rule comes first in line: an Update delivered with the start waits for it.
   const initialised = continuation ? undefined : serially(() => reresolve(model.ticket.createdAt));
   setHandler(ticketStateQuery, () => model.view(Date.now()));
-  setHandler(ticketCreateUpdate, (_: CreateTicketInput) => serially(() => model.view(Date.now())), {
-    validator: (arg: CreateTicketInput) => {
+  setHandler(ticketCreateUpdate, (_: CreateTicketRequest) => serially(() => model.view(Date.now())), {
+    validator: (arg: CreateTicketRequest) => {
       const parsed = createTicketInputSchema.parse(arg);
       if (parsed.ticketId !== model.ticket.ticketId) throw new Error(`this is ticket ${model.ticket.ticketId}, not ${parsed.ticketId}`);
     },
