@@ -16,7 +16,6 @@ import {
   ticketPolicyChangedSignal,
   ticketSearchAttributes,
   ticketStateQuery,
-  type CreateTicketInput,
   type CreateTicketRequest,
   type NotificationRequest,
   type TicketingActivities,
