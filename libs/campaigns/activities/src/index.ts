@@ -1,0 +1,1 @@
+export { createCampaignsActivities, type CampaignsActivityDeps } from './sample.activities';

@@ -1,0 +1,3 @@
+export * from './schema';
+export { campaignsMigrations } from './migrations';
+export { insertSample } from './sample.repository';
