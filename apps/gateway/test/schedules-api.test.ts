@@ -186,6 +186,40 @@ describe('reading, from Temporal alone', () => {
     }
   });
 
+  it('reads a schedule it just wrote from its description, never from a listing that may lag', async () => {
+    // Descriptions answer after 300 ms: past the hedge, so an unwritten schedule would be read from the listing.
+    const schedule = Object.create(ctx.client.schedule, {
+      getHandle: {
+        value: (id: string) => {
+          const real = ctx.client.schedule.getHandle(id);
+          return Object.assign(Object.create(real) as typeof real, { describe: () => new Promise((r) => setTimeout(r, 300)).then(() => real.describe()) });
+        },
+      },
+    }) as Client['schedule'];
+    const slow = Object.create(ctx.client, { schedule: { value: schedule } }) as Client;
+    const app = express();
+    app.use(express.json());
+    app.use((_req, res, next) => {
+      res.locals.principal = { id: 'test', scopes: new Set([SCOPES.scheduleRead, SCOPES.scheduleWrite]) };
+      next();
+    });
+    app.use('/api/v0', scheduleRoutes(slow, new Registry(), 5000, 25));
+    const server = app.listen(0);
+    const url = () => `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v0/schedules/daily-license-expiry-check?project=vsync-worker`;
+    const put = (enabled: boolean) => fetch(url(), { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enabled }) });
+    try {
+      const before = await fetch(url());
+      expect(before.headers.get('fleet-schedule-source')).toBe('visibility');
+      expect((await put(false)).status).toBe(200);
+      const after = await fetch(url());
+      expect(after.headers.get('fleet-schedule-source')).toBeNull();
+      expect(await after.json()).toMatchObject({ enabled: false, isOverride: true });
+    } finally {
+      await put(true);
+      server.close();
+    }
+  });
+
   it('404 for a workflow no schedule starts', async () => {
     const res = await call('GET', '/schedules/license-renewal', READ);
     expect(res.status).toBe(404);

@@ -110,12 +110,15 @@ function scheduleView(seen: Seen, e: Entry) {
 /**
  * How long GET one waits for the schedule's description before also reading the schedule's entry in
  * Temporal's listing (visibility). A description is a query to the schedule's own workflow, which
- * answers in milliseconds, except now and then under load, when it waits 5 s on a sticky task queue
- * before Temporal (1.29) falls back; the listing entry is a database read, a second or two behind
- * at most. Whichever answers first is the answer; one from the listing says so in the
- * `Fleet-Schedule-Source: visibility` header.
+ * answers in milliseconds, except now and then, when the scheduler's workflow task is busy or its
+ * query waits on a sticky task queue (up to 5 s in Temporal 1.29); the listing entry is one database
+ * read, a second or two behind at most. Whichever answers first is the answer; one from the listing
+ * says so in the `Fleet-Schedule-Source: visibility` header. A schedule this gateway wrote in the
+ * last `VISIBILITY_LAG_MS` is read from its description only, so a client reads its own write.
  */
-export const DESCRIBE_HEDGE_MS = 1000;
+export const DESCRIBE_HEDGE_MS = 25;
+/** How far behind the listing may be: a schedule written this recently is not read from it. */
+export const VISIBILITY_LAG_MS = 5_000;
 
 /**
  * Fleet's schedules by workflow id, from the last listing: how a request naming only a workflow id
@@ -178,6 +181,14 @@ export class ScheduleDirectory {
 export function scheduleRoutes(client: Client, registry: Registry, rpcTimeoutMs: number, hedgeMs = DESCRIBE_HEDGE_MS): Router {
   const router = Router();
   const directory = new ScheduleDirectory(client);
+  /** Schedules this gateway wrote lately, by id: their listing entries may not show the write yet. */
+  const writtenAt = new Map<string, number>();
+  const wrote = (scheduleId: string) => {
+    const now = Date.now();
+    if (writtenAt.size >= 10_000) for (const [id, at] of writtenAt) if (now - at > VISIBILITY_LAG_MS) writtenAt.delete(id);
+    writtenAt.set(scheduleId, now);
+  };
+  const writtenLately = (scheduleId: string) => Date.now() - (writtenAt.get(scheduleId) ?? -Infinity) < VISIBILITY_LAG_MS;
   const operations = new Counter({
     name: 'gateway_schedule_operations_total',
     help: 'Schedule API operations by operation and status',
@@ -303,6 +314,7 @@ export function scheduleRoutes(client: Client, registry: Registry, rpcTimeoutMs:
     });
     const first = await Promise.race([described, slow]).finally(() => clearTimeout(timer));
     if (first) return first;
+    if (writtenLately(scheduleId)) return described;
     // A listing that does not show it (yet) proves nothing: then the describe decides.
     const listed: Promise<Read> = listedOne(scheduleId).then(
       (summary): Read | Promise<Read> => (summary ? { actual: summary, from: 'visibility' } : described),
@@ -371,6 +383,7 @@ export function scheduleRoutes(client: Client, registry: Registry, rpcTimeoutMs:
       // so a periodic pass vouches for it from its listing.
       const note = d && enabled === d.enabled ? `${MANAGED_NOTE_PREFIX} from ${d.file}` : `${OVERRIDE_NOTE_PREFIX} enabled=${enabled} by ${principal.id} at ${new Date().toISOString()}`;
       const hashed = d ? withDeclaration(note, d.hash) : note;
+      wrote(found.scheduleId);
       try {
         await (enabled ? handle.unpause(hashed) : handle.pause(hashed));
       } catch (err) {
@@ -406,6 +419,7 @@ export function scheduleRoutes(client: Client, registry: Registry, rpcTimeoutMs:
     bounded('trigger', async (req, res) => {
       const found = await scheduleOf(req, res);
       if (!found) return;
+      wrote(found.scheduleId);
       if (!(await present(found, res, () => client.schedule.getHandle(found.scheduleId).trigger()))) return;
       res.status(202).json({ triggered: found.scheduleId });
     }),
@@ -418,6 +432,7 @@ export function scheduleRoutes(client: Client, registry: Registry, rpcTimeoutMs:
     bounded('backfill', async (req, res) => {
       const found = await scheduleOf(req, res);
       if (!found) return;
+      wrote(found.scheduleId);
       await backfillRoute(client, found.scheduleId, req, res, (fn) => present(found, res, fn));
     }),
   );
