@@ -30,15 +30,25 @@ afterAll(async () => {
   await ctx?.close();
 });
 
-it('runs in a workflow, with the answers it gives outside one, and replays', async () => {
-  const { code } = await bundleWorkflowCode({ workflowsPath: path.join(__dirname, '..', 'test', 'business-time.workflows.ts'), logger: quiet });
-  const taskQueue = 'business-time-sandbox';
+// Bundled as is, and with its data modules preloaded as libs/ticketing/workflows does (shared and
+// deep-frozen in the worker's context: their lazy caches must still work).
+it.each([
+  ['as is', []],
+  ['with its data modules preloaded', ['@js-joda/core', '@js-joda/timezone', 'date-holidays']],
+])('runs in a workflow %s, with the answers it gives outside one, and replays', async (_variant, preloadModules) => {
+  const { code } = await bundleWorkflowCode({ workflowsPath: path.join(__dirname, '..', 'test', 'business-time.workflows.ts'), logger: quiet, preloadModules });
+  const taskQueue = `business-time-sandbox-${preloadModules.length}`;
   const worker = await Worker.create({ connection, namespace: ctx.temporal.namespace, taskQueue, workflowBundle: { code } });
   // US holidays and New York's DST: Friday 2026-09-04 15:00 EDT + 3 business days is Thursday 15:00 (Labor Day).
   const calendar = officeHours('America/New_York', { holidays: { country: 'US' } });
   const start = at('2026-09-04T15:00-04:00');
-  const workflowId = `business-time-probe-${Date.now()}`;
-  const result = await worker.runUntil(ctx.client.workflow.execute('businessTimeProbe', { workflowId, taskQueue, args: [calendar, start, 24 * HOUR] }));
+  const workflowId = `business-time-probe-${preloadModules.length}-${Date.now()}`;
+  // Two runs in the same worker: the second finds whatever the first left in the shared modules.
+  const [result, again] = await worker.runUntil(async () => [
+    await ctx.client.workflow.execute('businessTimeProbe', { workflowId, taskQueue, args: [calendar, start, 24 * HOUR] }),
+    await ctx.client.workflow.execute('businessTimeProbe', { workflowId: `${workflowId}-again`, taskQueue, args: [officeHours('Europe/Berlin', { holidays: { country: 'DE' } }), start, 24 * HOUR] }),
+  ]);
+  expect(again.between).toBe(24 * HOUR);
 
   expect(result).toEqual({ due: addBusinessTime(calendar, start, 24 * HOUR).toISOString(), between: 24 * HOUR });
   expect(result.due).toBe(new Date(at('2026-09-10T15:00-04:00')).toISOString());
