@@ -9,6 +9,7 @@ import type { Registry } from 'prom-client';
 import type { DomainWorkerConfig } from './config';
 import { PermanentErrorsInterceptor } from './permanent-errors';
 import { loadWorkerDeclarations, startWorkerSchedules, workerSchedulesFile, type WorkerSchedules } from './schedules';
+import { registerSearchAttributes } from './search-attributes';
 
 /** What a domain's activity factory is given: the worker's own resources. */
 export interface ActivityDeps<Database> {
@@ -85,6 +86,8 @@ export async function startDomainWorker<Database, Config extends DomainWorkerCon
     const outbox = createOutbox(definition.app, config.EVENTS_TENANT);
     const domain = definition.activities({ db, pool, outbox, logger, registry: options.registry }, config);
     if (domain.release) release.unshift(domain.release);
+    // The manifest's search attributes exist in the namespace before a workflow can upsert them.
+    await registerSearchAttributes({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE }, manifest.searchAttributes, { logger });
     const queues = manifest.taskQueues.map((queue) => (queue === manifest.taskQueue ? (options.taskQueue ?? queue) : queue));
     for (const taskQueue of queues) {
       running.push(
