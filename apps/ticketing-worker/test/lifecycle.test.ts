@@ -3,16 +3,15 @@ import {
   ticketAddArticleUpdate,
   ticketAssignUpdate,
   ticketChangeStateUpdate,
-  ticketCreateUpdate,
-  ticketingSetConfigUpdate,
   ticketStateQuery,
   ticketWorkflowId,
-  TICKETING_CONFIG_WORKFLOW_ID,
   type CreateTicketInput,
   type TicketingConfigInput,
 } from '@fleet/ticketing-contracts';
-import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ticketingTestEnv, type TicketingTestEnv } from './harness';
+import { recordHistory } from './histories';
+import { configure, createTicket } from './tickets';
 
 const always = { timeZone: 'UTC', week: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [{ start: '00:00', end: '24:00' }]])) };
 
@@ -22,20 +21,6 @@ const config: TicketingConfigInput = {
   rules: [{ id: 'fast', calendar: 'always', targets: { firstResponse: 1, solution: 10 }, warnings: { percent: [2], leadMinutes: [] } }],
   agents: { alice: { email: 'alice@example.test' } },
 };
-
-export async function configure(client: Client, taskQueue: string, input: TicketingConfigInput) {
-  return client.workflow.executeUpdateWithStart(ticketingSetConfigUpdate, {
-    args: [input],
-    startWorkflowOperation: new WithStartWorkflowOperation('ticketingConfigWorkflow', { workflowId: TICKETING_CONFIG_WORKFLOW_ID, taskQueue, args: [{}], workflowIdConflictPolicy: 'USE_EXISTING' }),
-  });
-}
-
-export function createTicket(client: Client, taskQueue: string, input: CreateTicketInput) {
-  return client.workflow.executeUpdateWithStart(ticketCreateUpdate, {
-    args: [input],
-    startWorkflowOperation: new WithStartWorkflowOperation('ticketLifecycleWorkflow', { workflowId: ticketWorkflowId(input.ticketId), taskQueue, args: [input], workflowIdConflictPolicy: 'USE_EXISTING' }),
-  });
-}
 
 describe('ticket lifecycle on the real worker', () => {
   let env: TicketingTestEnv;
@@ -61,6 +46,8 @@ describe('ticket lifecycle on the real worker', () => {
     const handle = client.workflow.getHandle(ticketWorkflowId('T-1'));
     // Reopening a ticket that is not resolved is no change; new is never a target.
     await expect(handle.executeUpdate(ticketChangeStateUpdate, { args: [{ state: 'new' }] })).rejects.toThrow(WorkflowUpdateFailedError);
+    // Bad input is refused by the validator, naming the field (zod runs preloaded, frozen, in the sandbox).
+    await expect(handle.executeUpdate(ticketAssignUpdate, { args: [{ assignee: 'al ice' }] })).rejects.toMatchObject({ cause: { message: expect.stringContaining('assignee: only letters, digits') } });
     const assigned = await handle.executeUpdate(ticketAssignUpdate, { args: [{ assignee: 'alice' }] });
     expect(assigned.assignee).toBe('alice');
     // The 2% warning (1.2 s) fires once.
@@ -78,6 +65,7 @@ describe('ticket lifecycle on the real worker', () => {
     expect(final.state).toBe('closed');
     const query = await handle.query(ticketStateQuery);
     expect(query.state).toBe('closed');
+    await recordHistory(client, ticketWorkflowId('T-1'), 'ticket-lifecycle-closed');
     await waitFor(async () => (await readTicketRow(env.db, 'T-1'))?.state === 'closed');
     const changes = await readChanges(env.db, 'T-1');
     expect(changes.map((c) => c.seq)).toEqual(changes.map((_, i) => i + 1));
