@@ -197,25 +197,33 @@ export async function resolveTimeSkippingServer(log: (line: string) => void = co
   return wrapper;
 }
 
-/** Compiles the loopback main once per source (javac beside the java found), returning the classpath with it first. */
+/**
+ * Compiles the loopback main once per source (javac beside the java found) into a jar, returning
+ * the classpath with it first. A jar, not a folder of classes: AppCDS refuses a classpath holding a
+ * non-empty directory, and without its archive the server starts several times slower.
+ */
 function compileLoopbackServer(home: string, java: string, classpath: string): string {
   const source = readFileSync(MAIN_SOURCE, 'utf8');
-  const classes = path.join(home, `loopback-${createHash('sha256').update(source).digest('hex').slice(0, 12)}`);
-  if (!existsSync(path.join(classes, `${MAIN_CLASS}.class`))) {
-    const javac = path.join(path.dirname(realpathSync(java)), 'javac');
-    const staging = `${classes}.partial-${process.pid}`;
+  const jar = path.join(home, `loopback-${createHash('sha256').update(source).digest('hex').slice(0, 12)}.jar`);
+  if (!existsSync(jar)) {
+    const bin = path.dirname(realpathSync(java));
+    const tool = (name: string) => (existsSync(path.join(bin, name)) ? path.join(bin, name) : name);
+    const staging = `${jar}.partial-${process.pid}`;
     rmSync(staging, { recursive: true, force: true });
     mkdirSync(staging, { recursive: true });
-    const built = spawnSync(existsSync(javac) ? javac : 'javac', ['-d', staging, '-cp', classpath, MAIN_SOURCE], { encoding: 'utf8' });
-    if (built.status !== 0) throw new Error(`javac could not compile ${MAIN_SOURCE} (a JDK is needed):\n${built.stdout}${built.stderr}`);
     try {
-      renameSync(staging, classes);
-    } catch (err) {
+      const built = spawnSync(tool('javac'), ['-d', staging, '-cp', classpath, MAIN_SOURCE], { encoding: 'utf8' });
+      if (built.status !== 0) throw new Error(`javac could not compile ${MAIN_SOURCE} (a JDK is needed):\n${built.stdout}${built.stderr}`);
+      const packed = spawnSync(tool('jar'), ['cf', `${staging}.jar`, '-C', staging, '.'], { encoding: 'utf8' });
+      if (packed.status !== 0) throw new Error(`jar could not pack ${MAIN_CLASS} (a JDK is needed):\n${packed.stdout}${packed.stderr}`);
+      // Renamed into place: a concurrent start finds the whole jar or none.
+      renameSync(`${staging}.jar`, jar);
+    } finally {
       rmSync(staging, { recursive: true, force: true });
-      if (!existsSync(path.join(classes, `${MAIN_CLASS}.class`))) throw err;
+      rmSync(`${staging}.jar`, { force: true });
     }
   }
-  return [classes, classpath].join(path.delimiter);
+  return [jar, classpath].join(path.delimiter);
 }
 
 export interface TimeSkippingEnvOptions {
