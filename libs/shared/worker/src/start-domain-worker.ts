@@ -2,7 +2,7 @@ import { createPool, migrateToLatest, type MigrationSet } from '@fleet/shared-db
 import type { DomainManifest } from '@fleet/shared-domain';
 import { createOutbox, eventsMigrations, startWorkerRelay, type Outbox, type OutboxRelay } from '@fleet/shared-events';
 import type { Logger } from '@fleet/shared-observability';
-import { releasingOnStop, runWorker, workflowSource, type RunningWorker, type StoppableWorker } from '@fleet/shared-temporal';
+import { releasingOnStop, runWorker, workflowSource, type RunningWorker, type RunWorkerOptions, type StoppableWorker } from '@fleet/shared-temporal';
 import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
 import type { Registry } from 'prom-client';
@@ -38,7 +38,12 @@ export interface DomainWorkerDefinition<Database, Config extends DomainWorkerCon
   /** The app's `workflows.yaml`: the schedules the worker reconciles at start and periodically (SCHEDULE_FILE overrides it). */
   schedulesFile?: string;
   activities(deps: ActivityDeps<Database>, config: Config): DomainActivities;
+  /** Worker options of one task queue (the manifest's name) over the defaults: a publish queue's rate, an AI queue's concurrency. */
+  queueOptions?(queue: string, config: Config): QueueOptions | undefined;
 }
+
+/** What a domain may set per task queue. */
+export type QueueOptions = NonNullable<RunWorkerOptions['tuning']>;
 
 export interface DomainWorker extends StoppableWorker {
   /** The outbox relay, when a broker is configured. */
@@ -88,8 +93,8 @@ export async function startDomainWorker<Database, Config extends DomainWorkerCon
     if (domain.release) release.unshift(domain.release);
     // The manifest's search attributes exist in the namespace before a workflow can upsert them.
     await registerSearchAttributes({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE }, manifest.searchAttributes, { logger });
-    const queues = manifest.taskQueues.map((queue) => (queue === manifest.taskQueue ? (options.taskQueue ?? queue) : queue));
-    for (const taskQueue of queues) {
+    for (const queue of manifest.taskQueues) {
+      const taskQueue = queue === manifest.taskQueue ? (options.taskQueue ?? queue) : queue;
       running.push(
         await runWorker({
           target: { address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE },
@@ -98,7 +103,7 @@ export async function startDomainWorker<Database, Config extends DomainWorkerCon
           activities: domain.activities,
           interceptors: { activity: [() => ({ inbound: new PermanentErrorsInterceptor() })] },
           logger,
-          tuning: { maxConcurrentActivityTaskExecutions: config.MAX_CONCURRENT_ACTIVITIES },
+          tuning: { maxConcurrentActivityTaskExecutions: config.MAX_CONCURRENT_ACTIVITIES, ...definition.queueOptions?.(queue, config) },
         }),
       );
     }
