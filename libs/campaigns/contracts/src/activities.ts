@@ -1,7 +1,50 @@
-import type { CampaignsSampleInput, CampaignsSampleResult } from './campaigns-sample';
+import type { CampaignChange, CampaignView } from './campaign';
+import type { Channel, Creative } from './channels';
+import type { CreateCampaignInput } from './schemas';
+
+export interface PublishRequest {
+  campaignId: string;
+  channel: Channel;
+  creative: number;
+  reference: string;
+  content: Creative;
+  /** The channel's budget per creative. */
+  budget: number;
+  currency: string;
+  /** E-mail only. */
+  recipients: string[];
+  /** The workflow's time of the dispatch (recorded, never decided on). */
+  at: string;
+}
+
+export interface PublishResult {
+  externalId: string;
+  /** `pending_review` until the platform's asynchronous review decides; e-mail is approved once sent. */
+  status: 'pending_review' | 'approved';
+  /** The reference existed already (a retry, a restarted worker): nothing was created. */
+  found: boolean;
+}
+
+export interface ReviewResult {
+  status: 'approved' | 'disapproved';
+  feedback: string | null;
+}
 
 /** The campaign-worker's activities; workflows see this interface only (`import type`). */
 export interface CampaignsActivities {
-  /** Records the sample and its event in one transaction; a repeated call records nothing twice. */
-  recordSample(input: CampaignsSampleInput): Promise<CampaignsSampleResult>;
+  /**
+   * Creates the campaign's record, keyed by its idempotency key: a repeat answers the first record.
+   * The id comes from the record, never before it.
+   */
+  createCampaignRecord(input: { workflowId: string; input: CreateCampaignInput; at: string }): Promise<{ campaignId: string; created: boolean }>;
+  /** Records changes (history, row, events through the outbox) in one transaction; (campaign, seq) is the key. */
+  recordCampaignChanges(input: { view: CampaignView; changes: CampaignChange[] }): Promise<void>;
+  /** Writes a channel's creatives with the LLM (schema-validated, one repair retry), heartbeating; stores them. */
+  generateContent(input: { campaignId: string; channel: Channel; name: string; brief: string; count: number }): Promise<{ creatives: Creative[]; model: string }>;
+  /** Publishes one creative unless its reference exists already on the platform; records the result and its event. */
+  publishCreative(input: PublishRequest): Promise<PublishResult>;
+  /** Polls the platform's review of a creative (heartbeating) until it decides; records the outcome and its event. */
+  awaitReview(input: { campaignId: string; channel: Channel; creative: number; reference: string; externalId: string; pollSeconds: number }): Promise<ReviewResult>;
+  /** Removes a creative found by its reference (compensation); records it. E-mail cannot be unsent: recorded as irreversible. */
+  unpublishCreative(input: { campaignId: string; channel: Channel; creative: number; reference: string; at: string }): Promise<{ outcome: 'removed' | 'absent' | 'irreversible' }>;
 }
