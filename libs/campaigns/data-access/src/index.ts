@@ -1,3 +1,5 @@
 export * from './schema';
 export { campaignsMigrations } from './migrations';
-export { insertSample } from './sample.repository';
+export { findContents, insertCampaign, insertChanges, saveContents, updateCampaignView } from './campaign.repository';
+export { findPublication, savePublication, type PublicationRow } from './publication.repository';
+export { blockedFor, refuseUntil, reserveSlot } from './limits.repository';

@@ -1,13 +1,74 @@
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { CampaignChange, CampaignView, Creative, CreateCampaignInput } from '@fleet/campaigns-contracts';
 
-export interface CampaignsSamplesTable {
-  sample_id: string;
-  text: string;
-  recorded_at: ColumnType<Date, Date | string | undefined, never>;
-  created_at: Generated<Date>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+
+export interface CampaignsTable {
+  campaign_id: Generated<string>;
+  idempotency_key: string;
+  workflow_id: string;
+  name: string;
+  time_zone: string;
+  /** numeric: pg returns it as a string. */
+  budget_total: ColumnType<string, number | string, number | string>;
+  currency: string;
+  partial_failure: string;
+  input: JSONColumnType<CreateCampaignInput>;
+  state: Generated<string>;
+  seq: Generated<number>;
+  view: ColumnType<CampaignView | null, string | null | undefined, string | null>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CampaignChangesTable {
+  campaign_id: string;
+  seq: number;
+  kind: CampaignChange['kind'];
+  data: JSONColumnType<CampaignChange>;
+  at: Timestamp;
+  recorded_at: Generated<Date>;
+}
+
+export interface CampaignContentsTable {
+  campaign_id: string;
+  channel: string;
+  creative: number;
+  content: JSONColumnType<Creative>;
+  model: string;
+  generated_at: Generated<Date>;
+}
+
+export type PublicationStatus = 'publishing' | 'pending_review' | 'approved' | 'disapproved' | 'failed' | 'unpublished' | 'sent';
+
+export interface CampaignPublicationsTable {
+  reference: string;
+  campaign_id: string;
+  channel: string;
+  creative: number;
+  external_id: string | null;
+  status: PublicationStatus;
+  feedback: string | null;
+  published_at: NullableTimestamp;
+  reviewed_at: NullableTimestamp;
+  unpublished_at: NullableTimestamp;
+  updated_at: Generated<Date>;
+}
+
+export interface CampaignChannelLimitsTable {
+  channel: string;
+  next_slot: Generated<Date>;
+  not_before: Generated<Date>;
+  refusals: Generated<number>;
+  last_refusal: string | null;
 }
 
 /** The campaign-worker's database (its own). */
 export interface CampaignsDatabase {
-  campaigns_samples: CampaignsSamplesTable;
+  campaigns: CampaignsTable;
+  campaign_changes: CampaignChangesTable;
+  campaign_contents: CampaignContentsTable;
+  campaign_publications: CampaignPublicationsTable;
+  campaign_channel_limits: CampaignChannelLimitsTable;
 }

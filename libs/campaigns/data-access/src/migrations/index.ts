@@ -1,10 +1,12 @@
 import type { Migration } from 'kysely/migration';
 import * as base from './20261202000000_campaigns_base';
+import * as saga from './20261203000000_campaigns_saga';
 
 /** The campaigns domain's migrations, in the order they apply. */
 export const campaignsMigrations = {
   domain: 'campaigns',
   migrations: {
     '20261202000000_campaigns_base': base,
+    '20261203000000_campaigns_saga': saga,
   } satisfies Record<string, Migration>,
 };
