@@ -1,2 +1,2 @@
 // The workflow bundle's entry point: every workflow the campaign-worker runs.
-export { campaignsSampleWorkflow } from './campaigns-sample.workflow';
+export { campaignWorkflow } from './campaign.workflow';

@@ -1,0 +1,476 @@
+import { parseInput, rootCauseMessage } from '@fleet/shared-domain';
+import {
+  CAMPAIGNS_AI_TASK_QUEUE,
+  CHANNELS,
+  campaignApproveUpdate,
+  campaignCancelUpdate,
+  campaignCreateUpdate,
+  campaignPauseUpdate,
+  campaignRejectUpdate,
+  campaignResumeUpdate,
+  campaignScheduleUpdate,
+  campaignStateQuery,
+  campaignSubmitUpdate,
+  campaignsDomain,
+  cancelInputSchema,
+  createCampaignInputSchema,
+  decisionInputSchema,
+  externalReference,
+  localToInstant,
+  pauseInputSchema,
+  publishTaskQueue,
+  scheduleInputSchema,
+  submitInputSchema,
+  type CampaignChange,
+  type CampaignsActivities,
+  type CampaignState,
+  type CampaignView,
+  type Channel,
+  type ChannelStatus,
+  type ChannelView,
+  type CreateCampaignRequest,
+  type CreativeView,
+} from '@fleet/campaigns-contracts';
+import {
+  ActivityCancellationType,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  sleep,
+  workflowInfo,
+  type ActivityInterfaceFor,
+  type ActivityOptions,
+} from '@temporalio/workflow';
+import type { z } from 'zod';
+import { autoPauseReason, isTerminal, refuseDates, refuseUnless, type Refusal } from './campaign-rules';
+
+// Records: retried with backoff while the database is away (bad data fails at once).
+const { createCampaignRecord, recordCampaignChanges } = proxyActivities<CampaignsActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+// The LLM: its own queue (bounded concurrency), heartbeats while it writes, a few attempts.
+const { generateContent } = proxyActivities<CampaignsActivities>({
+  taskQueue: CAMPAIGNS_AI_TASK_QUEUE,
+  startToCloseTimeout: '3 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
+});
+// Review polling: one heartbeating activity per creative, so history does not grow with the polls.
+const { awaitReview } = proxyActivities<CampaignsActivities>({
+  startToCloseTimeout: '6 hours',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+const publishOptions = (channel: Channel): ActivityOptions => ({
+  taskQueue: publishTaskQueue(channel),
+  startToCloseTimeout: '1 minute',
+  heartbeatTimeout: '10 seconds',
+  // Transient failures and 429s (their Retry-After as the next delay) retry within this window.
+  scheduleToCloseTimeout: '30 minutes',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  // A cancelled publish is waited out, so compensation never races a create still in flight.
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+});
+// Publishing and compensating on each channel's own rate-limited queue. Compensation retries until
+// it succeeds: no attempt limit, no schedule-to-close.
+const publishers = Object.fromEntries(CHANNELS.map((c) => [c, proxyActivities<CampaignsActivities>(publishOptions(c))])) as Record<Channel, ActivityInterfaceFor<CampaignsActivities>>;
+const compensators = Object.fromEntries(
+  CHANNELS.map((c) => [
+    c,
+    proxyActivities<CampaignsActivities>({
+      taskQueue: publishTaskQueue(c),
+      startToCloseTimeout: '1 minute',
+      heartbeatTimeout: '10 seconds',
+      retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+    }),
+  ]),
+) as Record<Channel, ActivityInterfaceFor<CampaignsActivities>>;
+
+/** Creatives of one channel in flight at once per campaign (publish and review): a pause stops the rest before they go. */
+const INFLIGHT_PER_CHANNEL = 2;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** A change as the workflow makes it: numbered and timed when it is made. */
+type ChangeInput = CampaignChange extends infer C ? (C extends CampaignChange ? Omit<C, 'seq' | 'at'> : never) : never;
+
+/**
+ * One campaign as a saga (`campaign-<idempotencyKey>`), created by update-with-start so a repeated
+ * create finds the first. Validated (schema, budget, dates in its time zone at the workflow's time),
+ * recorded (the id comes from the record), its content written per channel by the LLM, reviewed
+ * (a reminder, then expiry, on durable timers), scheduled, then published per channel and creative
+ * in parallel on each channel's rate-limited queue, each creative's asynchronous review awaited.
+ * Every move is a validated Update answering the new state. A cancel, or a failure past the
+ * partial-failure policy, unpublishes everything that went out, in reverse order, in a
+ * non-cancellable scope, each step retried until it succeeds. A channel pauses itself after too many
+ * errors and resumes by Update; what it holds back then goes out at the queue's rate, never at once.
+ */
+export async function campaignWorkflow(raw: CreateCampaignRequest): Promise<CampaignView> {
+  const { campaign: contract } = campaignsDomain.workflows;
+  const input = parseInput(contract.type, contract.input, raw);
+  const { workflowId } = workflowInfo();
+  const createdAt = Date.now();
+  const startAt = localToInstant(input.startAt, input.timeZone) as number;
+  const endAt = localToInstant(input.endAt, input.timeZone) as number;
+
+  const view: CampaignView = {
+    workflowId,
+    idempotencyKey: input.idempotencyKey,
+    campaignId: null,
+    name: input.name,
+    state: 'draft',
+    timeZone: input.timeZone,
+    startAt: iso(startAt),
+    endAt: iso(endAt),
+    partialFailure: input.partialFailure,
+    contentReady: false,
+    approval: { decision: null, by: null, reason: null, decidedAt: null, submittedBy: null, submittedAt: null, remindedAt: null, expiresAt: null },
+    channels: input.channels.map((p) => ({ channel: p.channel, budget: p.budget, status: 'active', errors: 0, outcomes: 0, pausedReason: null })),
+    creatives: [],
+    compensation: { status: 'none', unpublished: 0, irreversible: 0, order: [] },
+    failure: null,
+    createdAt: iso(createdAt),
+    updatedAt: iso(createdAt),
+    version: 0,
+  };
+  /** The view as of now: an answer is serialized after the activation, when the saga may have moved on. */
+  const snapshot = (): CampaignView => JSON.parse(JSON.stringify(view)) as CampaignView;
+  const unrecorded: CampaignChange[] = [];
+  let seq = 0;
+  const change = (c: ChangeInput) => {
+    const at = Date.now();
+    view.updatedAt = iso(at);
+    seq += 1;
+    view.version = seq;
+    unrecorded.push({ ...c, seq, at: iso(at) } as CampaignChange);
+  };
+  const moveTo = (to: CampaignState, by: string | null, reason: string | null) => {
+    const from = view.state;
+    view.state = to;
+    change({ kind: 'state', from, to, by, reason });
+  };
+  const channelOf = (channel: Channel) => view.channels.find((c) => c.channel === channel) as ChannelView;
+  const setChannel = (ch: ChannelView, status: ChannelStatus, by: string | null, reason: string | null) => {
+    ch.status = status;
+    ch.pausedReason = status === 'active' ? null : reason;
+    if (status === 'active') {
+      ch.errors = 0;
+      ch.outcomes = 0;
+      resumes.set(ch.channel, (resumes.get(ch.channel) ?? 0) + 1);
+    }
+    change({ kind: 'channel', channel: ch.channel, status, by, reason });
+  };
+
+  // What the saga keeps to decide and to compensate.
+  const work = new CancellationScope();
+  let cancelRequest: { by: string; reason: string } | null = null;
+  let ended = false;
+  let publishesInFlight = 0;
+  const inflight = new Map<Channel, number>();
+  const resumes = new Map<Channel, number>();
+  /** Creatives handed to a platform, in order: compensation undoes them in reverse. */
+  const dispatched: CreativeView[] = [];
+  /** Of those, the ones the platform confirmed, in the order it did. */
+  const published_: CreativeView[] = [];
+
+  const fail = (reason: string) => {
+    if (view.failure || cancelRequest) return;
+    view.failure = reason;
+    work.cancel();
+  };
+
+  // Updates: the validator refuses what the state does not allow (never entering history); the
+  // handler runs right after it in the same activation, so it applies without checking again.
+  const update = <S extends z.ZodType>(schema: S, refuse: (i: z.output<S>) => Refusal, apply: (i: z.output<S>) => Promise<void> | void) => ({
+    validator: (arg: unknown) => {
+      const parsed = schema.safeParse(arg);
+      if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));
+      const refusal = refuse(parsed.data);
+      if (refusal) throw new Error(refusal);
+    },
+    handler: async (arg: unknown): Promise<CampaignView> => {
+      const parsed = schema.parse(arg);
+      const refusal = refuse(parsed);
+      if (refusal) throw ApplicationFailure.nonRetryable(refusal, 'RefusedChange');
+      await apply(parsed);
+      return snapshot();
+    },
+  });
+  const dateRefusal = refuseDates(input, createdAt);
+
+  setHandler(campaignStateQuery, () => view);
+  setHandler(
+    campaignCreateUpdate,
+    async () => {
+      await condition(() => view.campaignId !== null || isTerminal(view.state));
+      return snapshot();
+    },
+    {
+      validator: (arg: CreateCampaignRequest) => {
+        const parsed = createCampaignInputSchema.parse(arg);
+        if (parsed.idempotencyKey !== input.idempotencyKey) throw new Error(`this is campaign ${input.idempotencyKey}, not ${parsed.idempotencyKey}`);
+        if (dateRefusal) throw new Error(dateRefusal);
+      },
+    },
+  );
+  const submit = update(
+    submitInputSchema,
+    () => refuseUnless(view.state, ['draft'], 'submit'),
+    async (i) => {
+      // Answers once the content is there to review.
+      await condition(() => view.contentReady || view.state !== 'draft');
+      if (view.state !== 'draft') return;
+      view.approval.submittedBy = i.by;
+      view.approval.submittedAt = iso(Date.now());
+      moveTo('in_review', i.by, null);
+    },
+  );
+  setHandler(campaignSubmitUpdate, submit.handler, { validator: submit.validator });
+  const decide = (decision: 'approved' | 'rejected') =>
+    update(
+      decisionInputSchema,
+      (i) => refuseUnless(view.state, ['in_review'], decision === 'approved' ? 'approve' : 'reject') ?? (decision === 'approved' && i.by === view.approval.submittedBy ? `${i.by} submitted the campaign and cannot approve it too` : null),
+      (i) => {
+        Object.assign(view.approval, { decision, by: i.by, reason: i.reason, decidedAt: iso(Date.now()) });
+        moveTo(decision, i.by, i.reason);
+      },
+    );
+  const approve = decide('approved');
+  setHandler(campaignApproveUpdate, approve.handler, { validator: approve.validator });
+  const reject = decide('rejected');
+  setHandler(campaignRejectUpdate, reject.handler, { validator: reject.validator });
+  const schedule = update(
+    scheduleInputSchema,
+    () => refuseUnless(view.state, ['approved'], 'schedule') ?? (endAt <= Date.now() ? `the campaign ended at ${view.endAt}` : null),
+    (i) => moveTo('scheduled', i.by, null),
+  );
+  setHandler(campaignScheduleUpdate, schedule.handler, { validator: schedule.validator });
+  const pause = update(
+    pauseInputSchema,
+    (i) => {
+      if (!i.channel) return refuseUnless(view.state, ['running'], 'pause');
+      const ch = view.channels.find((c) => c.channel === i.channel);
+      if (!ch) return `the campaign does not publish on ${i.channel}`;
+      if (isTerminal(view.state)) return `the campaign is ${view.state}`;
+      return ch.status === 'active' ? null : `channel ${i.channel} is ${ch.status} already`;
+    },
+    (i) => (i.channel ? setChannel(channelOf(i.channel), 'paused', i.by, i.reason ?? null) : moveTo('paused', i.by, i.reason ?? null)),
+  );
+  setHandler(campaignPauseUpdate, pause.handler, { validator: pause.validator });
+  const resume = update(
+    pauseInputSchema,
+    (i) => {
+      if (!i.channel) return refuseUnless(view.state, ['paused'], 'resume');
+      const ch = view.channels.find((c) => c.channel === i.channel);
+      if (!ch) return `the campaign does not publish on ${i.channel}`;
+      if (isTerminal(view.state)) return `the campaign is ${view.state}`;
+      return ch.status === 'active' ? `channel ${i.channel} is not paused` : null;
+    },
+    (i) => (i.channel ? setChannel(channelOf(i.channel), 'active', i.by, i.reason ?? null) : moveTo('running', i.by, i.reason ?? null)),
+  );
+  setHandler(campaignResumeUpdate, resume.handler, { validator: resume.validator });
+  const cancel = update(
+    cancelInputSchema,
+    () => (isTerminal(view.state) ? `the campaign is ${view.state} already` : null),
+    (i) => {
+      cancelRequest = i;
+      moveTo('cancelled', i.by, i.reason);
+      work.cancel();
+    },
+  );
+  setHandler(campaignCancelUpdate, cancel.handler, { validator: cancel.validator });
+
+  if (dateRefusal) throw ApplicationFailure.nonRetryable(dateRefusal, 'InvalidCampaign');
+
+  // Changes are recorded in order, in batches, beside the saga; nothing cancels the recording.
+  let finished = false;
+  const recorder = CancellationScope.nonCancellable(async () => {
+    for (;;) {
+      await condition(() => (view.campaignId !== null && unrecorded.length > 0) || finished);
+      if (!unrecorded.length || view.campaignId === null) return;
+      const changes = unrecorded.splice(0);
+      await recordCampaignChanges({ view: snapshot(), changes });
+    }
+  });
+
+  const publishCreative = async (c: CreativeView, budget: number): Promise<void> => {
+    const ch = channelOf(c.channel);
+    const campaignId = view.campaignId as string;
+    let seenResumes = resumes.get(c.channel) ?? 0;
+    for (;;) {
+      await condition(() => ended || (view.state === 'running' && ch.status === 'active' && (inflight.get(c.channel) ?? 0) < INFLIGHT_PER_CHANNEL));
+      if (ended) {
+        if (c.status === 'pending') c.status = 'skipped';
+        return;
+      }
+      if (!dispatched.includes(c)) dispatched.push(c);
+      c.status = 'publishing';
+      c.error = null;
+      inflight.set(c.channel, (inflight.get(c.channel) ?? 0) + 1);
+      publishesInFlight += 1;
+      try {
+        const published = await publishers[c.channel].publishCreative({
+          campaignId,
+          channel: c.channel,
+          creative: c.creative,
+          reference: c.reference,
+          content: c.content as NonNullable<CreativeView['content']>,
+          budget,
+          currency: input.budget.currency,
+          recipients: c.channel === 'email' ? input.recipients : [],
+          at: iso(Date.now()),
+        });
+        c.externalId = published.externalId;
+        c.status = published.status;
+        if (!published_.includes(c)) published_.push(c);
+      } catch (err) {
+        if (isCancellation(err)) {
+          inflight.set(c.channel, (inflight.get(c.channel) ?? 1) - 1);
+          throw err;
+        }
+        c.status = 'failed';
+        c.error = rootCauseMessage(err);
+      } finally {
+        publishesInFlight -= 1;
+      }
+      if (c.status === 'pending_review') {
+        try {
+          const review = await awaitReview({ campaignId, channel: c.channel, creative: c.creative, reference: c.reference, externalId: c.externalId as string, pollSeconds: input.reviewPollSeconds });
+          c.status = review.status;
+          c.feedback = review.feedback;
+        } catch (err) {
+          if (isCancellation(err)) {
+            inflight.set(c.channel, (inflight.get(c.channel) ?? 1) - 1);
+            throw err;
+          }
+          c.status = 'failed';
+          c.error = `review: ${rootCauseMessage(err)}`;
+        }
+      }
+      // The channel's slot is held through the review, so an auto-pause stops what comes next.
+      inflight.set(c.channel, (inflight.get(c.channel) ?? 1) - 1);
+      ch.outcomes += 1;
+      if (c.status === 'approved') return;
+      ch.errors += 1;
+      if (input.partialFailure === 'all-or-nothing') {
+        fail(`${c.reference} ${c.status}: ${c.error ?? c.feedback ?? 'no reason given'}`);
+        return;
+      }
+      const reason = ch.status === 'active' ? autoPauseReason(ch, input.autoPause) : null;
+      if (reason) setChannel(ch, 'auto-paused', null, reason);
+      // A disapproval is final; a refused publish is tried again when its channel resumes.
+      if (c.status === 'disapproved') return;
+      await condition(() => ended || (resumes.get(c.channel) ?? 0) > seenResumes);
+      seenResumes = resumes.get(c.channel) ?? 0;
+      if (ended) return;
+    }
+  };
+
+  const lifecycle = async () => {
+    const record = await createCampaignRecord({ workflowId, input, at: view.createdAt });
+    const campaignId = record.campaignId;
+    view.campaignId = campaignId;
+    change({ kind: 'state', from: null, to: 'draft', by: null, reason: null });
+    view.creatives = input.channels.flatMap((p) =>
+      Array.from({ length: p.creatives }, (_, k): CreativeView => ({
+        channel: p.channel,
+        creative: k + 1,
+        reference: externalReference(campaignId, p.channel, k + 1),
+        status: 'pending',
+        externalId: null,
+        feedback: null,
+        error: null,
+        content: null,
+      })),
+    );
+
+    const contents = await Promise.all(input.channels.map((p) => generateContent({ campaignId, channel: p.channel, name: input.name, brief: input.brief, count: p.creatives })));
+    input.channels.forEach((p, i) => {
+      const generated = (contents[i] as { creatives: NonNullable<CreativeView['content']>[] }).creatives;
+      for (const c of view.creatives.filter((v) => v.channel === p.channel)) c.content = generated[c.creative - 1] ?? null;
+    });
+    view.contentReady = true;
+
+    // The approval gate: a reminder, then expiry, on durable timers from the submission.
+    await condition(() => view.state !== 'draft');
+    const submittedAt = Date.now();
+    const remindAt = submittedAt + input.approval.remindAfterSeconds * 1000;
+    const expiresAt = submittedAt + input.approval.expireAfterSeconds * 1000;
+    view.approval.expiresAt = iso(expiresAt);
+    const decided = () => view.state !== 'in_review';
+    if (!(await condition(decided, Math.max(1, remindAt - Date.now())))) {
+      view.approval.remindedAt = iso(Date.now());
+      change({ kind: 'approval-reminder', expiresAt: view.approval.expiresAt });
+      if (!(await condition(decided, Math.max(1, expiresAt - Date.now())))) {
+        Object.assign(view.approval, { decision: 'expired', decidedAt: iso(Date.now()) });
+        moveTo('expired', null, `no decision within ${input.approval.expireAfterSeconds} s`);
+        return;
+      }
+    }
+    if (view.state !== 'approved') return;
+
+    await condition(() => view.state === 'scheduled');
+    if (startAt > Date.now()) await sleep(startAt - Date.now());
+    moveTo('running', null, 'start time reached');
+
+    const creativesOf = new Map(input.channels.map((p) => [p.channel, p]));
+    // Settled, never rejected: a cancelled creative leaves no unhandled rejection behind the saga.
+    const publishing = Promise.allSettled(
+      view.creatives.map((c) => {
+        const plan = creativesOf.get(c.channel) as (typeof input.channels)[number];
+        return publishCreative(c, plan.budget / plan.creatives);
+      }),
+    );
+    if (endAt > Date.now()) await sleep(endAt - Date.now());
+    ended = true;
+    await publishing;
+    if (input.partialFailure === 'best-effort' && !view.creatives.some((c) => c.status === 'approved')) {
+      fail('best-effort: no creative was published on any channel');
+      return;
+    }
+    moveTo('finished', null, 'end time reached');
+  };
+
+  try {
+    await work.run(lifecycle);
+  } catch (err) {
+    if (!isCancellation(err)) {
+      view.failure ??= rootCauseMessage(err);
+    } else if (!cancelRequest && !view.failure) {
+      // The workflow itself was cancelled (not by Update): a cancel all the same.
+      cancelRequest = { by: 'temporal', reason: 'workflow cancellation requested' };
+      moveTo('cancelled', 'temporal', cancelRequest.reason);
+    }
+  }
+  if (view.failure && !cancelRequest && view.state !== 'failed') moveTo('failed', null, view.failure);
+
+  await CancellationScope.nonCancellable(async () => {
+    // Every publish still in flight has finished (or acknowledged its cancellation) before any is undone.
+    await condition(() => publishesInFlight === 0);
+    if ((cancelRequest || view.failure) && dispatched.length) {
+      view.compensation.status = 'running';
+      const campaignId = view.campaignId as string;
+      // Undone newest first: what was in flight (unconfirmed), then the confirmed ones in reverse order of publication.
+      const order = [...dispatched.filter((c) => !published_.includes(c)).reverse(), ...[...published_].reverse()];
+      for (const c of order) {
+        view.compensation.order.push(c.reference);
+        const { outcome } = await compensators[c.channel].unpublishCreative({ campaignId, channel: c.channel, creative: c.creative, reference: c.reference, at: iso(Date.now()) });
+        if (outcome === 'irreversible') view.compensation.irreversible += 1;
+        if (outcome === 'removed') {
+          view.compensation.unpublished += 1;
+          c.status = 'unpublished';
+        }
+        view.updatedAt = iso(Date.now());
+      }
+      view.compensation.status = 'done';
+    }
+    finished = true;
+    await recorder;
+  });
+  return view;
+}
