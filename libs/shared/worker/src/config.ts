@@ -15,6 +15,12 @@ export const domainWorkerEnv = {
   /** The pre-built workflow bundle (`npm run build`); without it the worker bundles its workflows at start (about 10 s). */
   WORKFLOW_BUNDLE: z.string().optional(),
   MAX_CONCURRENT_ACTIVITIES: envSchemas.positiveInt(8),
+  /**
+   * Workflow runs kept in the worker's cache (the SDK sizes it from the heap when unset). Each cached
+   * run holds its own copy of the bundle's modules: bound it to bound memory; an evicted run is
+   * replayed from its history when it wakes.
+   */
+  MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
   /** The broker's WebSocket service; without it events wait in the outbox. */
   PULSAR_WS_URL: z.string().regex(/^wss?:\/\/[^\s]+$/, 'expected ws://host:port').optional(),
   /** The broker's admin API, to create the domain's namespace; optional when it exists already. */
