@@ -8,3 +8,4 @@ export { recordHistory, recordedHistories, replayHistory } from './histories';
 export { MailpitClient, type MailpitMessage, type ChaosTrigger, type ChaosTriggers, type MessageIdCount } from './mailpit';
 export { timeSkippingEnv, resolveTimeSkippingServer, TEMPORAL_TEST_SERVER_VERSION } from '../temporal-test-server';
 export { startTestMailpit, startTestNotifySim, type TestMailpit, type TestNotifySim, type NotifySimMessage, type NotifySimFaults, type NotifySimStats } from './notification-servers';
+export { startTestLlmSim, startTestLlmServer, resolveLlmModel, LLM_MODEL_ID, type TestLlmSim, type TestLlmServer, type LlmSimStats } from './llm-servers';
