@@ -1,4 +1,4 @@
-import { createTestContext, waitFor, type TestContext } from '@fleet/tools-infra/testing';
+import { createTestContext, timeSkippingEnv, waitFor, type TestContext } from '@fleet/tools-infra/testing';
 import { defineSearchAttributeKey, TypedSearchAttributes } from '@temporalio/common';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
@@ -83,3 +83,12 @@ it('refuses an attribute registered with another kind, naming it', async () => {
 it('connects to nothing when the manifest names no attribute', async () => {
   await expect(registerSearchAttributes({ address: '127.0.0.1:1', namespace: 'none' }, {})).resolves.toEqual({ added: [] });
 });
+
+it("registers nothing, and does not fail, on Temporal's time-skipping test server (no operator service)", async () => {
+  const env = await timeSkippingEnv();
+  try {
+    await expect(ensureSearchAttributes(env.connection, env.namespace ?? 'default', { ReportsQueue: 'Keyword' })).resolves.toEqual({ added: [] });
+  } finally {
+    await env.teardown();
+  }
+}, 120_000);
