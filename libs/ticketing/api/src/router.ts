@@ -33,6 +33,7 @@ import {
   ticketingDomain,
   ticketingSetConfigUpdate,
   ticketSearchAttributes,
+  ticketViewAt,
   type TicketView,
   type TicketingConfigState,
 } from '@fleet/ticketing-contracts';
@@ -47,7 +48,7 @@ import {
 import type { UpdateDefinition } from '@temporalio/common';
 import { Router, type Request, type Response } from 'express';
 import type { z } from 'zod';
-import { breachingQuery, queuePathSchema, ticketPathSchema } from './schemas';
+import { breachingQuery, queuePathSchema, ticketPathSchema, type PublicTicketView } from './schemas';
 
 const { lifecycle, config } = ticketingDomain.workflows;
 const taskQueue = ticketingDomain.taskQueue;
@@ -107,6 +108,12 @@ export function ticketingRouter(ctx: DomainApiContext): Router {
   const read = requireScope(ticketingDomain.scopes.read);
   const write = requireScope(ticketingDomain.scopes.write);
 
+  /** The view as the API shows it: clocks counted up to now (a query answers as of the ticket's last activity), no calendar. */
+  const publicView = (view: TicketView): PublicTicketView => {
+    const { calendar: _calendar, ...shown } = ticketViewAt(view, new Date());
+    return shown;
+  };
+
   /** The ticket's view from its query, or undefined when there is no such ticket (the query is answered for a closed ticket too). */
   async function ticketView(ticketId: string): Promise<TicketView | undefined> {
     const workflowId = ticketWorkflowId(ticketId);
@@ -143,7 +150,7 @@ export function ticketingRouter(ctx: DomainApiContext): Router {
           ],
         }),
       });
-      res.status(200).location(`/api/v0/ticketing/tickets/${encodeURIComponent(view.ticketId)}`).json(view);
+      res.status(200).location(`/api/v0/ticketing/tickets/${encodeURIComponent(view.ticketId)}`).json(publicView(view));
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
         return sendProblem(res, 409, 'Conflict', `ticket ${input.ticketId} is closed; a closed ticket's id is not used again`);
@@ -163,14 +170,15 @@ export function ticketingRouter(ctx: DomainApiContext): Router {
     const { ticketId } = parsePath(ticketPathSchema, req.params);
     const view = await ticketView(ticketId);
     if (!view) return sendNoSuch(res, 'ticket');
-    res.json(view);
+    res.json(publicView(view));
   }));
 
   router.get('/ticketing/tickets/:ticketId/sla', read, bounded(ctx, async (req, res) => {
     const { ticketId } = parsePath(ticketPathSchema, req.params);
     const view = await ticketView(ticketId);
     if (!view) return sendNoSuch(res, 'ticket');
-    res.json({ ticketId: view.ticketId, state: view.state, policyId: view.policyId, clocks: view.clocks, escalations: view.escalations });
+    const now = publicView(view);
+    res.json({ ticketId: now.ticketId, state: now.state, policyId: now.policyId, clocks: now.clocks, escalations: now.escalations });
   }));
 
   // Each change is its Update: validated here first (a 400 naming the field, nothing sent), then by
@@ -181,7 +189,7 @@ export function ticketingRouter(ctx: DomainApiContext): Router {
       const input = parseBody(schema, req.body);
       const workflowId = ticketWorkflowId(ticketId);
       try {
-        res.json(await client.workflow.getHandle(workflowId).executeUpdate(update, { args: [input] }));
+        res.json(publicView(await client.workflow.getHandle(workflowId).executeUpdate(update, { args: [input] })));
       } catch (err) {
         const answer = await refusal(client, err, workflowId, lifecycle.type, 'ticket');
         if (!answer) throw err;

@@ -86,6 +86,7 @@ export const ticketViewSchema = z.object({
   clocks: z.array(slaClockSchema),
   escalations: z.array(escalationSchema),
   version: z.number().int().min(0).meta({ description: 'The number of recorded changes' }),
+  asOf: instant.meta({ description: 'The time the clocks were counted at (the time of the answer)' }),
 });
 
 /** A ticket's SLA status: its rule and every clock (due, elapsed and remaining business time, paused, warning, breach). */
@@ -121,8 +122,11 @@ export const configStateSchema = z.object({
 
 // The answers' schemas say what the workflows return: a change to one of their types that the
 // schema does not follow fails the typecheck.
+/** A ticket as the API shows it: counted up to the answer's time, without the rule's calendar. */
+export type PublicTicketView = Omit<TicketView, 'calendar'>;
+
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const _clock: Same<z.output<typeof slaClockSchema>, SlaClockView> = true;
 const _escalation: Same<z.output<typeof escalationSchema>, EscalationView> = true;
-const _ticket: Same<z.output<typeof ticketViewSchema>, TicketView> = true;
+const _ticket: Same<z.output<typeof ticketViewSchema>, PublicTicketView> = true;
 const _config: Same<z.output<typeof configStateSchema>, TicketingConfigState> = true;

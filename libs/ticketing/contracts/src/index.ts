@@ -1,5 +1,6 @@
 export * from './domain';
 export * from './ticket';
+export * from './ticket-view';
 export * from './ticketing-config';
 export * from './schemas';
 export * from './policy';

@@ -1,3 +1,4 @@
+import type { Calendar } from '@fleet/ticketing-business-time';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AddArticleRequest, AssignInput, ChangePriorityInput, ChangeQueueInput, ChangeStateInput, CreateTicketRequest } from './schemas';
 
@@ -70,6 +71,13 @@ export interface TicketView {
   escalations: EscalationView[];
   /** The number of recorded changes: each Update that changed something adds one or more. */
   version: number;
+  /**
+   * The time the clocks were counted at: the workflow's time, which in a query is that of the
+   * ticket's last activity. `ticketViewAt` brings running clocks forward to a reader's now.
+   */
+  asOf: string;
+  /** The rule's business calendar, which `ticketViewAt` counts with (null without a rule). */
+  calendar: Calendar | null;
 }
 
 /** One workflow per ticket: a repeated create finds the first. */

@@ -386,6 +386,8 @@ export class TicketModel {
       }),
       escalations: this.s.escalations,
       version: this.s.seq,
+      asOf: new Date(now).toISOString(),
+      calendar: this.calendar,
     };
   }
 
