@@ -8,4 +8,5 @@ export { recordHistory, recordedHistories, replayHistory } from './histories';
 export { MailpitClient, type MailpitMessage, type ChaosTrigger, type ChaosTriggers, type MessageIdCount } from './mailpit';
 export { timeSkippingEnv, resolveTimeSkippingServer, TEMPORAL_TEST_SERVER_VERSION } from '../temporal-test-server';
 export { startTestMailpit, startTestNotifySim, type TestMailpit, type TestNotifySim, type NotifySimMessage, type NotifySimFaults, type NotifySimStats } from './notification-servers';
+export { startTestChannelsSim, type TestChannelsSim, type TestChannelsSimOptions, type ChannelsSimChannel, type ChannelsSimObject, type ChannelsSimStats, type ChannelsSimAccountStats, type ChannelsSimFault, type ChannelsSimQuota } from './channels-sim';
 export { startTestLlmSim, startTestLlmServer, resolveLlmModel, LLM_MODEL_ID, type TestLlmSim, type TestLlmServer, type LlmSimStats } from './llm-servers';

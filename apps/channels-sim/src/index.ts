@@ -1,0 +1,6 @@
+export { startChannelsSim, type ChannelsSim, type ChannelsSimOptions } from './sim';
+export { CHANNELS, type Channel } from './channels';
+export { faultSchema, type Fault, type FaultInput } from './faults';
+export { quotaSchema, type Quota, type ChannelQuotas } from './quotas';
+export type { SimObject, AccountStats } from './store';
+export { DEFAULT_SITES, type SiteQuality } from './sites';
