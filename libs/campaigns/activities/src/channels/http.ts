@@ -6,6 +6,9 @@ export const PLATFORM_REFUSED = 'PlatformRefused';
 /** A platform's 5xx, a dropped connection, a timeout: retried. */
 export const PLATFORM_UNAVAILABLE = 'PlatformUnavailable';
 
+/** Added to every wait the platform names: its bucket refills continuously, so "1 s" may be a hair short. */
+const MARGIN_MS = 100;
+
 export interface PlatformResponse {
   status: number;
   headers: Headers;
@@ -44,12 +47,12 @@ export async function callPlatform(limiter: ChannelLimiter, channel: string, url
   }
   const what = `${channel} ${init.method} ${new URL(url).pathname}`;
   if (response.status === 429) {
-    const waitMs = retryAfterMs(response.headers) ?? 1_000;
+    const waitMs = (retryAfterMs(response.headers) ?? 1_000) + MARGIN_MS;
     await limiter.refused(channel, waitMs, `${what}: 429 ${JSON.stringify(body).slice(0, 200)}`);
     throw ApplicationFailure.create({ type: 'ChannelThrottled', message: `${what}: 429, retry after ${waitMs} ms`, nextRetryDelay: waitMs });
   }
   const emptyFor = exhaustedForMs(response.headers);
-  if (emptyFor > 0) await limiter.exhausted(channel, emptyFor, `${what}: quota headers say the bucket is empty for ${emptyFor} ms`);
+  if (emptyFor > 0) await limiter.exhausted(channel, emptyFor + MARGIN_MS, `${what}: quota headers say the bucket is empty for ${emptyFor} ms`);
   if (response.status >= 500) throw ApplicationFailure.create({ type: PLATFORM_UNAVAILABLE, message: `${what}: ${response.status} ${text.slice(0, 300)}` });
   return { status: response.status, headers: response.headers, body };
 }
