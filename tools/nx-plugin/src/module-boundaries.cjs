@@ -67,6 +67,9 @@ function depConstraints(domains) {
     // The DICT simulator stands for a system Fleet does not own: it shares only the bridge contract
     // (the lib tagged contract:dict-bridge), never a domain's other libs.
     { sourceTag: 'scope:dict-sim', onlyDependOnLibsWithTags: ['scope:shared', 'contract:dict-bridge'] },
+    // Apps standing for systems Fleet does not own (SMS/push provider, ad platforms, the LLM): they
+    // share nothing of a domain, only shared libs.
+    { sourceTag: 'role:external-system', onlyDependOnLibsWithTags: ['scope:shared'] },
     // The gateway reaches a domain only through its contracts, its HTTP API lib and Temporal.
     { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:shared', 'type:contracts', 'type:api'] },
     { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['*'] },
