@@ -28,6 +28,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       SMTP_HOST: z.string().min(1).default('127.0.0.1'),
       SMTP_PORT: envSchemas.port(1025),
       SMTP_FROM: z.email().default('fleet-campaigns@localhost'),
+      /** Where the presence audit reads sites (`/sites/<domain>/`) and social profiles: locally apps/channels-sim (CHANNELS_URL when unset). */
+      SITES_BASE_URL: envSchemas.url.optional(),
+      /** max_tokens of each agent's call (keep it small for the local model). */
+      AGENT_MAX_TOKENS: envSchemas.positiveInt(400),
+      /** USD per 1000 tokens, for the agents' recorded cost (0 for the local model). */
+      LLM_PRICE_PROMPT_PER_1K: z.coerce.number().min(0).default(0),
+      LLM_PRICE_COMPLETION_PER_1K: z.coerce.number().min(0).default(0),
     },
     env,
   );

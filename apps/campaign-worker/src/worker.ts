@@ -4,6 +4,7 @@ import { campaignsMigrations, type CampaignsDatabase } from '@fleet/campaigns-da
 import type { Logger } from '@fleet/shared-observability';
 import { startDomainWorker, type DomainWorker, type DomainWorkerDefinition, type DomainWorkerOptions } from '@fleet/shared-worker';
 import path from 'node:path';
+import { withAgentActivities } from './agents';
 import { quotaOf, type CampaignsWorkerConfig } from './config';
 import { createContentWriter } from './llm';
 
@@ -14,8 +15,8 @@ export const campaignsWorker: DomainWorkerDefinition<CampaignsDatabase, Campaign
   migrations: campaignsMigrations,
   workflowsPath: require.resolve('@fleet/campaigns-workflows'),
   schedulesFile: path.join(__dirname, '..', 'workflows.yaml'),
-  activities: ({ db, outbox, logger }, config) =>
-    createCampaignsActivities({
+  activities: ({ db, outbox, logger, registry }, config) =>
+    withAgentActivities({ db, logger, registry }, config, createCampaignsActivities({
       db,
       outbox,
       logger,
@@ -25,7 +26,7 @@ export const campaignsWorker: DomainWorkerDefinition<CampaignsDatabase, Campaign
         smtp: { host: config.SMTP_HOST, port: config.SMTP_PORT, from: config.SMTP_FROM },
         ratePerSecond: (channel) => quotaOf(config, channel),
       },
-    }),
+    })),
   // Each publish queue dispatches at its channel's quota (server-side, across every worker); the AI queue runs few calls at once.
   queueOptions: (queue, config) => {
     const channel = channelOfTaskQueue(queue);

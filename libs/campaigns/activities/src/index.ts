@@ -37,3 +37,4 @@ export function createCampaignsActivities(deps: CampaignsActivityDeps & { channe
     release: () => mailer.close(),
   };
 }
+export { createAgentActivities, runAgent, fetchSiteFacts, findingsOf, pageFacts, type AgentCallRecord, type AgentDefinition, type AgentDeps, type AgentLlmClient } from './agents';

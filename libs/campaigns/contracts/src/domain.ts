@@ -1,4 +1,5 @@
 import { defineDomain } from '@fleet/shared-domain';
+import { auditInputSchema, campaignAgentProgressQuery, campaignAuditWorkflowId, campaignContentPipelineWorkflowId, campaignReportWorkflowId, campaignSeoAnalysisWorkflowId, contentPipelineInputSchema, reportInputSchema, seoAnalysisInputSchema } from './agents';
 import { campaignCancelUpdate, campaignApproveUpdate, campaignCreateUpdate, campaignPauseUpdate, campaignRejectUpdate, campaignResumeUpdate, campaignScheduleUpdate, campaignStateQuery, campaignSubmitUpdate, campaignWorkflowId } from './campaign';
 import { CAMPAIGNS_AI_TASK_QUEUE, CAMPAIGNS_TASK_QUEUE, CHANNELS, publishTaskQueue } from './channels';
 import { campaignsEvents } from './events';
@@ -29,6 +30,11 @@ export const campaignsDomain = defineDomain({
         cancel: campaignCancelUpdate,
       },
     },
+    // The AI agent workflows (their agents run on campaigns-ai); the digitalPresenceAuditWorkflow is campaignAuditWorkflow (the kit's prefix rule).
+    audit: { type: 'campaignAuditWorkflow', input: auditInputSchema, id: (input) => campaignAuditWorkflowId(input), queries: { progress: campaignAgentProgressQuery } },
+    contentPipeline: { type: 'campaignContentPipelineWorkflow', input: contentPipelineInputSchema, id: (input) => campaignContentPipelineWorkflowId(input), queries: { progress: campaignAgentProgressQuery } },
+    seoAnalysis: { type: 'campaignSeoAnalysisWorkflow', input: seoAnalysisInputSchema, id: (input) => campaignSeoAnalysisWorkflowId(input), queries: { progress: campaignAgentProgressQuery } },
+    report: { type: 'campaignReportWorkflow', input: reportInputSchema, id: (input) => campaignReportWorkflowId(input), queries: { progress: campaignAgentProgressQuery } },
   },
   events: campaignsEvents,
 });

@@ -5,3 +5,4 @@ export * from './time';
 export * from './activities';
 export * from './events';
 export * from './schemas';
+export * from './agents';

@@ -3,3 +3,4 @@ export { campaignsMigrations } from './migrations';
 export { findContents, insertCampaign, insertChanges, saveContents, updateCampaignView } from './campaign.repository';
 export { findPublication, savePublication, type PublicationRow } from './publication.repository';
 export { blockedFor, refuseUntil, reserveSlot } from './limits.repository';
+export { findAgentRuns, findReport, recordAgentRun, saveReport, type AgentRunRow } from './agents.repository';

@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
-import type { CampaignChange, CampaignView, Creative, CreateCampaignInput } from '@fleet/campaigns-contracts';
+import type { AgentReport, CampaignChange, CampaignView, Creative, CreateCampaignInput } from '@fleet/campaigns-contracts';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -64,6 +64,39 @@ export interface CampaignChannelLimitsTable {
   last_refusal: string | null;
 }
 
+/** One agent call (an activity attempt) of an agent workflow. */
+export interface CampaignAgentRunsTable {
+  id: Generated<string>;
+  workflow_id: string;
+  run_id: string;
+  workflow_type: string;
+  activity_id: string;
+  attempt: number;
+  agent: string;
+  model: string;
+  /** `ok`, `repaired`, `invalid_output` or `error`. */
+  outcome: string;
+  prompt_tokens: number;
+  completion_tokens: number;
+  latency_ms: number;
+  /** numeric: pg returns it as a string. */
+  cost_usd: ColumnType<string, number | string, number | string>;
+  llm_attempts: number;
+  error: string | null;
+  started_at: Timestamp;
+  finished_at: Generated<Date>;
+}
+
+/** A stored agent report, as Markdown and JSON. */
+export interface CampaignReportsTable {
+  report_id: string;
+  kind: string;
+  domain: string;
+  markdown: string;
+  json: JSONColumnType<AgentReport>;
+  created_at: Generated<Date>;
+}
+
 /** The campaign-worker's database (its own). */
 export interface CampaignsDatabase {
   campaigns: CampaignsTable;
@@ -71,4 +104,6 @@ export interface CampaignsDatabase {
   campaign_contents: CampaignContentsTable;
   campaign_publications: CampaignPublicationsTable;
   campaign_channel_limits: CampaignChannelLimitsTable;
+  campaign_agent_runs: CampaignAgentRunsTable;
+  campaign_reports: CampaignReportsTable;
 }

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely/migration';
 import * as base from './20261202000000_campaigns_base';
 import * as saga from './20261203000000_campaigns_saga';
+import * as agents from './20261204000000_campaigns_agents';
 
 /** The campaigns domain's migrations, in the order they apply. */
 export const campaignsMigrations = {
@@ -8,5 +9,6 @@ export const campaignsMigrations = {
   migrations: {
     '20261202000000_campaigns_base': base,
     '20261203000000_campaigns_saga': saga,
+    '20261204000000_campaigns_agents': agents,
   } satisfies Record<string, Migration>,
 };
