@@ -46,7 +46,7 @@ describe('ticket lifecycle on the real worker', () => {
     const handle = client.workflow.getHandle(ticketWorkflowId('T-1'));
     // Reopening a ticket that is not resolved is no change; new is never a target.
     await expect(handle.executeUpdate(ticketChangeStateUpdate, { args: [{ state: 'new' }] })).rejects.toThrow(WorkflowUpdateFailedError);
-    // Bad input is refused by the validator, naming the field (zod runs preloaded, frozen, in the sandbox).
+    // Bad input is refused by the validator, naming the field.
     await expect(handle.executeUpdate(ticketAssignUpdate, { args: [{ assignee: 'al ice' }] })).rejects.toMatchObject({ cause: { message: expect.stringContaining('assignee: only letters, digits') } });
     const assigned = await handle.executeUpdate(ticketAssignUpdate, { args: [{ assignee: 'alice' }] });
     expect(assigned.assignee).toBe('alice');
