@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CHANNELS, type Channel } from './channels';
-import { seededRandom } from './random';
+import { seededRandom } from '@fleet/shared-random';
 
 export const OPERATIONS = ['create', 'remove', 'read'] as const;
 export type Operation = (typeof OPERATIONS)[number];

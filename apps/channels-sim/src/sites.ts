@@ -6,7 +6,7 @@
  * (good, fair, poor) that decides what an auditor should find wrong; unknown domains are 404.
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { between, hashSeed, seededRandom } from './random';
+import { between, hashSeed, seededRandom } from '@fleet/shared-random';
 
 export type SiteQuality = 'good' | 'fair' | 'poor';
 

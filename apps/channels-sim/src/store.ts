@@ -1,6 +1,6 @@
 import type { Channel } from './channels';
 import type { Faults } from './faults';
-import { between, hashSeed, seededRandom } from './random';
+import { between, hashSeed, seededRandom } from '@fleet/shared-random';
 
 export type Review = 'PENDING_REVIEW' | 'ACTIVE' | 'DISAPPROVED';
 

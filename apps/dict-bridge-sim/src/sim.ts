@@ -15,7 +15,7 @@ import { createBridgeService } from './grpc-service';
 import { createHttpHandler } from './http-server';
 import { inject, type InjectResult, type InjectSpec } from './inject';
 import { SimPersistence, type PersistenceStatus } from './persistence';
-import { seededRandom } from './random';
+import { seededRandom } from '@fleet/shared-random';
 import { emptyStats, type SimStats } from './stats';
 import type { SimEntry, StoredEntry } from './store/key-type-store';
 

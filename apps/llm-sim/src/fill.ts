@@ -1,3 +1,4 @@
+import { seededRandom } from '@fleet/shared-random';
 /**
  * Deterministic values for a JSON schema: the simulator's stand-in for a model that follows
  * `response_format: json_schema`. Every choice comes from a seeded generator, so the same request
@@ -15,17 +16,7 @@ const WORDS = [
   'mobile', 'modern', 'offer', 'page', 'quality', 'reach', 'search', 'simple', 'social', 'strong', 'trusted', 'visible',
 ];
 
-/** mulberry32: small, fast, and the same everywhere. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 /** `n` words drawn from the generator. */
 export function words(random: () => number, n: number): string {

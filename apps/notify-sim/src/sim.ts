@@ -4,7 +4,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Logger } from '@fleet/shared-observability';
 import { z } from 'zod';
 import { faultsSchema, type Faults } from './faults';
-import { seededRandom } from './random';
+import { seededRandom } from '@fleet/shared-random';
 
 const sendBody = z.strictObject({
   channel: z.enum(['sms', 'push']),

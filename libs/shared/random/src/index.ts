@@ -1,4 +1,9 @@
-/** mulberry32: seeded, so a run fixing CHANNELS_SIM_SEED sees the same reviews, faults and sites. Not for secrets. */
+/**
+ * Seeded randomness for the simulators: a run that fixes its seed sees the same faults, reviews and
+ * answers every time. Not for anything secret.
+ */
+
+/** mulberry32: a small, fast 32-bit generator, the same on every platform. Draws in [0, 1). */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -10,7 +15,7 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** FNV-1a of the parts and the seed: a stable seed per object or domain, whatever order requests come in. */
+/** FNV-1a of the parts and the seed: a stable seed per object, whatever order requests come in. */
 export function hashSeed(seed: number, ...parts: (string | number)[]): number {
   let h = (0x811c9dc5 ^ seed) >>> 0;
   for (const ch of parts.join('\u0000')) {
