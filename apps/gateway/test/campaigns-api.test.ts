@@ -226,3 +226,40 @@ describe('a campaign through the API', () => {
     }
   });
 });
+
+describe('the digital presence audit', () => {
+  type Started = { workflowId: string; runId: string; domain: string; alreadyStarted: boolean };
+  type Audit = { workflowId: string; status: string; progress?: { step: string } | null; result?: { reportId: string; markdown: string; json: { domain: string; kind: string; sections: { title: string }[] } }; failure?: string };
+
+  it('starts once per domain and nonce, and reads its report (Markdown and JSON) once completed', async () => {
+    const started = await call<Started>('POST', '/campaigns/audits', { domain: 'Acme-Bakery.example', nonce: 'api-1' });
+    expect(started.status).toBe(202);
+    expect(started.body).toMatchObject({ workflowId: 'campaign-audit-acme-bakery.example-api-1', domain: 'acme-bakery.example', alreadyStarted: false });
+    expect(started.headers.get('location')).toBe('/api/v0/campaigns/audits/campaign-audit-acme-bakery.example-api-1');
+    const again = await call<Started>('POST', '/campaigns/audits', { domain: 'acme-bakery.example', nonce: 'api-1' });
+    expect([again.status, again.body.runId, again.body.alreadyStarted]).toEqual([202, started.body.runId, true]);
+    const audit = await waitFor('the audit to complete', async () => {
+      const res = await call<Audit>('GET', `/campaigns/audits/${started.body.workflowId}`);
+      expect(res.status).toBe(200);
+      expect(['RUNNING', 'COMPLETED']).toContain(res.body.status);
+      return res.body.status === 'COMPLETED' && res.body;
+    }, 45_000, 250);
+    expect(audit.result?.json).toMatchObject({ domain: 'acme-bakery.example', kind: 'audit' });
+    expect(audit.result?.json.sections.map((s) => s.title)).toEqual(['Website', 'Social media', 'SEO']);
+    expect(audit.result?.markdown).toMatch(/^# .+\n/);
+    expect(audit.result?.markdown).toContain('Domain: acme-bakery.example');
+    // Asked again once it ended, the same audit: nothing runs twice.
+    const after = await call<Started>('POST', '/campaigns/audits', { domain: 'acme-bakery.example', nonce: 'api-1' });
+    expect([after.status, after.body.runId, after.body.alreadyStarted]).toEqual([202, started.body.runId, true]);
+  }, 60_000);
+
+  it('400 naming the field, 403 without the write scope, 404 for an unknown audit', async () => {
+    const bad = await call('POST', '/campaigns/audits', { domain: 'not a domain', nonce: 'has space', extra: true });
+    expect([bad.status, fields(bad).sort()]).toEqual([400, ['domain', 'extra', 'nonce']]);
+    expect((await call('POST', '/campaigns/audits', { domain: 'acme-bakery.example' }, READ)).status).toBe(403);
+    expect((await call('GET', '/campaigns/audits/campaign-audit-nowhere.example', undefined, READ)).status).toBe(404);
+    // A campaign's workflow is not an audit.
+    expect((await call('GET', '/campaigns/audits/campaign-C-0')).status).toBe(404);
+    expect(fields(await call('GET', `/campaigns/audits/${encodeURIComponent('a b')}`))).toEqual(['workflowId']);
+  });
+});

@@ -1,5 +1,6 @@
-import { jsonSchemaOf, operation, type OpenApiFragment } from '@fleet/shared-http';
+import { jsonSchemaOf, operation, runLink, type OpenApiFragment } from '@fleet/shared-http';
 import {
+  auditInputSchema,
   campaignsDomain,
   cancelInputSchema,
   createCampaignInputSchema,
@@ -8,7 +9,7 @@ import {
   scheduleInputSchema,
   submitInputSchema,
 } from '@fleet/campaigns-contracts';
-import { campaignViewSchema } from './schemas';
+import { auditRunSchema, auditStartedSchema, campaignViewSchema } from './schemas';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const { read, write } = campaignsDomain.scopes;
@@ -34,6 +35,9 @@ export const campaignsOpenApi: OpenApiFragment = {
       CampaignPauseRequest: jsonSchemaOf(pauseInputSchema),
       CampaignCancelRequest: jsonSchemaOf(cancelInputSchema),
       Campaign: jsonSchemaOf(campaignViewSchema),
+      CampaignAuditRequest: jsonSchemaOf(auditInputSchema),
+      CampaignAuditStarted: jsonSchemaOf(auditStartedSchema),
+      CampaignAudit: jsonSchemaOf(auditRunSchema),
     },
   },
   paths: {
@@ -84,6 +88,35 @@ export const campaignsOpenApi: OpenApiFragment = {
     },
     '/campaigns/campaigns/{idempotencyKey}/cancel': {
       post: change('cancelCampaign', 'Cancel the campaign: everything it published is unpublished, newest first', 'CampaignCancelRequest'),
+    },
+    '/campaigns/audits': {
+      post: operation({
+        operationId: 'startCampaignAudit',
+        summary:
+          "Start the digital presence audit of a domain (its website, then social media and SEO, then the report, by the AI agents); the same domain and nonce again answer that audit, running or ended (without a nonce: a new audit)",
+        scope: write,
+        tags,
+        body: { schema: ref('CampaignAuditRequest'), required: true },
+        responses: {
+          '202': {
+            description: 'Started, or the audit of that domain and nonce',
+            schema: ref('CampaignAuditStarted'),
+            headers: { Location: { description: 'Where the audit is read', schema: { type: 'string' } } },
+            links: { GetCampaignAudit: runLink('getCampaignAudit') },
+          },
+        },
+        problems: { '409': 'The id is taken by another kind of workflow' },
+      }),
+    },
+    '/campaigns/audits/{workflowId}': {
+      get: operation({
+        operationId: 'getCampaignAudit',
+        summary: "An audit: its status, its agents' progress while running, its report (JSON and Markdown) once completed, why it failed otherwise",
+        scope: read,
+        tags,
+        path: { workflowId: 'The workflow id its start answered with' },
+        responses: { '200': { description: 'The audit', schema: ref('CampaignAudit') } },
+      }),
     },
   },
 };

@@ -3,14 +3,19 @@ import {
   InvalidInputError,
   bounded,
   describeOfType,
+  describeRun,
   isNotFound,
   parseBody,
+  queryOrNull,
   sendNoSuch,
   sendProblem,
   requireScope,
   type DomainApiContext,
 } from '@fleet/shared-http';
 import {
+  auditInputSchema,
+  campaignAgentProgressQuery,
+  campaignAuditWorkflowId,
   campaignApproveUpdate,
   campaignCancelUpdate,
   campaignCreateUpdate,
@@ -42,10 +47,11 @@ import {
   type UpdateDefinition,
 } from '@temporalio/client';
 import { Router } from 'express';
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { campaignPathSchema } from './schemas';
+import { auditPathSchema, campaignPathSchema } from './schemas';
 
-const { campaign } = campaignsDomain.workflows;
+const { campaign, audit } = campaignsDomain.workflows;
 const taskQueue = campaignsDomain.taskQueue;
 
 /** A path parameter parsed by its schema: a refusal is a 400 naming the parameter. */
@@ -149,6 +155,8 @@ export function campaignsRouter(ctx: DomainApiContext): Router {
       }
       const answer = await refusal(client, err, workflowId);
       if (!answer) throw err;
+      // The key names another kind of workflow (an agent's id starts with `campaign-` too).
+      if (answer[0] === 404) return sendProblem(res, 409, 'Conflict', `idempotencyKey ${input.idempotencyKey} is taken by another workflow; choose another key`);
       sendProblem(res, ...answer);
     }
   }));
@@ -182,6 +190,38 @@ export function campaignsRouter(ctx: DomainApiContext): Router {
   change('pause', pauseInputSchema, campaignPauseUpdate);
   change('resume', pauseInputSchema, campaignResumeUpdate);
   change('cancel', cancelInputSchema, campaignCancelUpdate);
+
+  // The digital presence audit of a domain, by its agents: one audit per domain and nonce (the
+  // request's key: the same again answers that audit, running or ended; without one, a new audit).
+  router.post('/campaigns/audits', write, bounded(ctx, async (req, res) => {
+    const input = parseBody(auditInputSchema, req.body);
+    const parsed = { ...input, nonce: input.nonce ?? randomUUID().slice(0, 8) };
+    const workflowId = campaignAuditWorkflowId(parsed);
+    const answer = (runId: string, alreadyStarted: boolean) =>
+      res.status(202).location(`/api/v0/campaigns/audits/${encodeURIComponent(workflowId)}`).json({ workflowId, runId, domain: parsed.domain, alreadyStarted });
+    try {
+      const handle = await client.workflow.start(audit.type, {
+        workflowId,
+        taskQueue: audit.taskQueue ?? taskQueue,
+        args: [parsed],
+        workflowIdConflictPolicy: 'FAIL',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      });
+      answer(handle.firstExecutionRunId, false);
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      const existing = await describeOfType(client, workflowId, audit.type);
+      if (!existing) return sendProblem(res, 409, 'Conflict', `the audit id ${workflowId} is taken by another workflow; choose another nonce`);
+      answer(existing.runId, true);
+    }
+  }));
+
+  router.get('/campaigns/audits/:workflowId', read, bounded(ctx, async (req, res) => {
+    const { workflowId } = parsePath(auditPathSchema, req.params);
+    const view = await describeRun(client, workflowId, audit.type, (handle) => queryOrNull(client, () => handle.query(campaignAgentProgressQuery)));
+    if (!view) return sendNoSuch(res, 'audit');
+    res.json(view);
+  }));
 
   return router;
 }

@@ -1,5 +1,14 @@
 import { idSchema } from '@fleet/shared-domain';
-import { CAMPAIGN_STATES, CHANNELS, PARTIAL_FAILURE_POLICIES, type CampaignView, type CreativeView } from '@fleet/campaigns-contracts';
+import {
+  CAMPAIGN_STATES,
+  CHANNELS,
+  PARTIAL_FAILURE_POLICIES,
+  type AgentReportResult,
+  type AgentWorkflowProgress,
+  type CampaignView,
+  type CreativeView,
+} from '@fleet/campaigns-contracts';
+import { runViewSchema } from '@fleet/shared-http';
 import { z } from 'zod';
 
 /**
@@ -73,8 +82,66 @@ export const campaignViewSchema = z.object({
   version: z.number().int().min(0).meta({ description: 'The number of recorded changes' }),
 });
 
+/** `{workflowId}` of an audit's path: the workflow id its start answered with. */
+export const auditPathSchema = z.object({ workflowId: idSchema(400) });
+
+/** What starting an audit answers. */
+export const auditStartedSchema = z.object({
+  workflowId: z.string().meta({ description: 'The audit (read it at /campaigns/audits/{workflowId})' }),
+  runId: z.string(),
+  domain: z.string(),
+  alreadyStarted: z.boolean().meta({ description: 'True when an audit of that domain and nonce existed already: this is that audit, not a new one' }),
+});
+
+const AGENT_NAMES = ['websiteAudit', 'socialAnalysis', 'seoAnalysis', 'reportWriter', 'contentBrief', 'contentWriter', 'contentEditor', 'seoKeywords', 'seoRecommendations'] as const;
+
+const agentUsageSchema = z.object({
+  agent: z.enum(AGENT_NAMES),
+  model: z.string(),
+  promptTokens: z.number(),
+  completionTokens: z.number(),
+  latencyMs: z.number(),
+  costUsd: z.number(),
+  attempts: z.number().int().meta({ description: '2 when the answer was valid only on the repair retry' }),
+});
+
+const agentProgressSchema = z.object({
+  step: z.string().meta({ description: 'The step running now, or done/failed' }),
+  agents: z.partialRecord(z.enum(AGENT_NAMES), z.enum(['pending', 'running', 'done', 'failed'])),
+  usage: z.array(agentUsageSchema),
+});
+
+const reportSectionSchema = z.object({
+  title: z.string(),
+  score: z.number().nullable(),
+  summary: z.string(),
+  findings: z.array(z.string()),
+  recommendations: z.array(z.string()),
+});
+
+/** The audit's report: its JSON and its Markdown. */
+const reportResultSchema = z.object({
+  reportId: z.string(),
+  json: z.object({
+    reportId: z.string(),
+    kind: z.enum(['audit', 'seo', 'report']),
+    domain: z.string(),
+    headline: z.string(),
+    summary: z.string(),
+    score: z.number().nullable().meta({ description: 'The mean of the scored sections' }),
+    sections: z.array(reportSectionSchema),
+    agents: z.array(agentUsageSchema),
+  }),
+  markdown: z.string().meta({ description: 'The report as Markdown' }),
+});
+
+/** An audit as its route reads it: status, progress while running, the report once completed, why it failed otherwise. */
+export const auditRunSchema = runViewSchema({ progress: agentProgressSchema, result: reportResultSchema });
+
 // The answers' schemas say what the workflows return: a change to one of their types that the
 // schema does not follow fails the typecheck.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const _creative: Same<z.output<typeof creativeSchema>, CreativeView> = true;
 const _campaign: Same<z.output<typeof campaignViewSchema>, CampaignView> = true;
+const _progress: Same<z.output<typeof agentProgressSchema>, AgentWorkflowProgress> = true;
+const _report: Same<z.output<typeof reportResultSchema>, AgentReportResult> = true;
