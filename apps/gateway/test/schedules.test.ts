@@ -147,10 +147,10 @@ describe('the license worker keeps the schedules of apps/license-worker/workflow
     const plan = run('plan', '--files', LICENSE_FILE);
     expect(plan.stdout).toContain(`done     unchanged ${expiryCheck}  as declared\n`);
     expect(plan.stdout).toMatch(/\nplanned: 2 schedules, 0 writes, \d+ ms\n$/);
-    // By default every apps/<app>/workflows.yaml: the vsync worker's schedule is not in this namespace yet.
+    // By default every apps/<app>/workflows.yaml: the vsync worker's schedule and the campaign worker's two are not in this namespace yet.
     const all = run('plan', '--verify', 'describe');
     expect(all.stdout).toContain('planned  create    schedule-vsync-worker-daily-vsync-verification  declared, not in Temporal\n');
-    expect(all.stdout).toMatch(/\nplanned: 3 schedules, 0 writes, \d+ ms\n$/);
+    expect(all.stdout).toMatch(/\nplanned: 5 schedules, 0 writes, \d+ ms\n$/);
     expect(run('list', '--files', LICENSE_FILE).stdout).toMatch(new RegExp(`${expiryCheck}\tlicense-worker\tactive\tnext \\S+\tapps/license-worker/workflows.yaml\n`));
     // A file naming a project no domain has: refused, nothing changed.
     const dir = mkdtempSync(path.join(tmpdir(), 'fleet-decl-'));

@@ -1,4 +1,5 @@
 import type { CampaignsActivities } from '@fleet/campaigns-contracts';
+import { createAnalyticsActivities } from './analytics.activities';
 import { createCampaignActivities } from './campaign.activities';
 import { createChannelLimiter } from './channels/limiter';
 import { createPlatforms, type PlatformsConfig } from './channels/platforms';
@@ -33,6 +34,7 @@ export function createCampaignsActivities(deps: CampaignsActivityDeps & { channe
       ...createCampaignActivities(deps),
       ...createContentActivities(deps, deps.writer),
       ...createPublishActivities(deps, { platforms, mailer }),
+      ...createAnalyticsActivities(deps),
     },
     release: () => mailer.close(),
   };

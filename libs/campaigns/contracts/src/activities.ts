@@ -1,3 +1,4 @@
+import type { AnalyticsAggregateResult, AnalyticsPeriod } from './analytics';
 import type { CampaignChange, CampaignView } from './campaign';
 import type { Channel, Creative } from './channels';
 import type { CreateCampaignInput } from './schemas';
@@ -47,4 +48,6 @@ export interface CampaignsActivities {
   awaitReview(input: { campaignId: string; channel: Channel; creative: number; reference: string; externalId: string; pollSeconds: number }): Promise<ReviewResult>;
   /** Removes a creative found by its reference (compensation); records it. E-mail cannot be unsent: recorded as irreversible. */
   unpublishCreative(input: { campaignId: string; channel: Channel; creative: number; reference: string; at: string }): Promise<{ outcome: 'removed' | 'absent' | 'irreversible' }>;
+  /** Aggregates one period's figures per campaign in one SQL statement, upserted per (campaign, period): a rerun writes nothing new. */
+  aggregateCampaignAnalytics(input: AnalyticsPeriod): Promise<AnalyticsAggregateResult>;
 }

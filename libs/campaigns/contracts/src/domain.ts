@@ -2,6 +2,7 @@ import { defineDomain } from '@fleet/shared-domain';
 import { auditInputSchema, campaignAgentProgressQuery, campaignAuditWorkflowId, campaignContentPipelineWorkflowId, campaignReportWorkflowId, campaignSeoAnalysisWorkflowId, contentPipelineInputSchema, reportInputSchema, seoAnalysisInputSchema } from './agents';
 import { campaignCancelUpdate, campaignApproveUpdate, campaignCreateUpdate, campaignPauseUpdate, campaignRejectUpdate, campaignResumeUpdate, campaignScheduleUpdate, campaignStateQuery, campaignSubmitUpdate, campaignWorkflowId } from './campaign';
 import { CAMPAIGNS_AI_TASK_QUEUE, CAMPAIGNS_TASK_QUEUE, CHANNELS, publishTaskQueue } from './channels';
+import { analyticsInputSchema, campaignAnalyticsWorkflowId } from './analytics';
 import { campaignsEvents } from './events';
 import { createCampaignInputSchema } from './schemas';
 
@@ -35,6 +36,8 @@ export const campaignsDomain = defineDomain({
     contentPipeline: { type: 'campaignContentPipelineWorkflow', input: contentPipelineInputSchema, id: (input) => campaignContentPipelineWorkflowId(input), queries: { progress: campaignAgentProgressQuery } },
     seoAnalysis: { type: 'campaignSeoAnalysisWorkflow', input: seoAnalysisInputSchema, id: (input) => campaignSeoAnalysisWorkflowId(input), queries: { progress: campaignAgentProgressQuery } },
     report: { type: 'campaignReportWorkflow', input: reportInputSchema, id: (input) => campaignReportWorkflowId(input), queries: { progress: campaignAgentProgressQuery } },
+    // Daily and weekly per-campaign figures, run by the schedules in apps/campaign-worker/workflows.yaml (or by hand with a period).
+    analytics: { type: 'campaignAnalyticsWorkflow', input: analyticsInputSchema, id: (input) => campaignAnalyticsWorkflowId(input) },
   },
   events: campaignsEvents,
 });

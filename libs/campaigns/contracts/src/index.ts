@@ -6,3 +6,4 @@ export * from './activities';
 export * from './events';
 export * from './schemas';
 export * from './agents';
+export * from './analytics';

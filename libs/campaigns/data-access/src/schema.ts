@@ -97,6 +97,25 @@ export interface CampaignReportsTable {
   created_at: Generated<Date>;
 }
 
+/** One campaign's figures for one period (a local day or ISO week), keyed (campaign, kind, start). */
+export interface CampaignAnalyticsTable {
+  campaign_id: string;
+  period_kind: 'day' | 'week';
+  /** date: returned as 'YYYY-MM-DD' text by the query that reads it. */
+  period_start: ColumnType<string, string, string>;
+  period_end: ColumnType<string, string, string>;
+  time_zone: string;
+  changes: number;
+  publications_published: number;
+  publications_approved: number;
+  publications_disapproved: number;
+  publications_failed: number;
+  publications_removed: number;
+  /** 1 when inserted, +1 each time a rerun found different figures. */
+  revision: Generated<number>;
+  computed_at: Generated<Date>;
+}
+
 /** The campaign-worker's database (its own). */
 export interface CampaignsDatabase {
   campaigns: CampaignsTable;
@@ -106,4 +125,5 @@ export interface CampaignsDatabase {
   campaign_channel_limits: CampaignChannelLimitsTable;
   campaign_agent_runs: CampaignAgentRunsTable;
   campaign_reports: CampaignReportsTable;
+  campaign_analytics: CampaignAnalyticsTable;
 }

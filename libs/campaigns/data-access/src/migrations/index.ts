@@ -2,6 +2,7 @@ import type { Migration } from 'kysely/migration';
 import * as base from './20261202000000_campaigns_base';
 import * as saga from './20261203000000_campaigns_saga';
 import * as agents from './20261204000000_campaigns_agents';
+import * as analytics from './20261205000000_campaigns_analytics';
 
 /** The campaigns domain's migrations, in the order they apply. */
 export const campaignsMigrations = {
@@ -10,5 +11,6 @@ export const campaignsMigrations = {
     '20261202000000_campaigns_base': base,
     '20261203000000_campaigns_saga': saga,
     '20261204000000_campaigns_agents': agents,
+    '20261205000000_campaigns_analytics': analytics,
   } satisfies Record<string, Migration>,
 };
