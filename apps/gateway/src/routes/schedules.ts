@@ -116,7 +116,7 @@ function scheduleView(seen: Seen, e: Entry) {
  * says so in the `Fleet-Schedule-Source: visibility` header. A schedule this gateway wrote in the
  * last `VISIBILITY_LAG_MS` is read from its description only, so a client reads its own write.
  */
-export const DESCRIBE_HEDGE_MS = 25;
+export const DESCRIBE_HEDGE_MS = 100;
 /** How far behind the listing may be: a schedule written this recently is not read from it. */
 export const VISIBILITY_LAG_MS = 5_000;
 
