@@ -39,7 +39,7 @@ const ioLibraries = [
 const generatedCode = ['libs/*/dict-bridge/src/gen/**'];
 
 /** Tags that tests may also depend on: the local infrastructure (tools) and the simulators. */
-const testOnlyTags = ['type:tooling', 'scope:tools', 'scope:dict-sim'];
+const testOnlyTags = ['type:tooling', 'scope:tools', 'scope:dict-sim', 'role:external-system'];
 
 /**
  * The domains: every folder under `<workspaceRoot>/libs` but `shared`.
