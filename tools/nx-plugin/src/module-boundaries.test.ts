@@ -25,7 +25,7 @@ describe('module boundaries', () => {
     expect(constraints.filter((c) => c.sourceTag === 'scope:shared')).toEqual([{ sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] }]);
     expect(testConstraints).toContainEqual({
       sourceTag: 'scope:scratch-domain',
-      onlyDependOnLibsWithTags: ['scope:scratch-domain', 'scope:shared', 'type:tooling', 'scope:tools', 'scope:dict-sim'],
+      onlyDependOnLibsWithTags: ['scope:scratch-domain', 'scope:shared', 'type:tooling', 'scope:tools', 'scope:dict-sim', 'role:external-system'],
     });
   });
 
