@@ -105,7 +105,9 @@ describe('the license worker keeps the schedules of apps/license-worker/workflow
       expect((await ctx.client.schedule.getHandle(expiryCheck).describe()).state.paused).toBe(true);
       // A periodic pass checks from Temporal's listing, which shows the pause within a second or so, then describes it.
       await waitFor('the pause reverted', async () => !(await ctx.client.schedule.getHandle(expiryCheck).describe()).state.paused, 30_000);
-      expect(reconciled(worker.log()).flatMap((p) => p.changes)).toContainEqual(`update ${expiryCheck} (done): drift: paused outside Fleet`);
+      // The pass logs once it has finished, a moment after the unpause lands: wait for its line.
+      const drift = `update ${expiryCheck} (done): drift: paused outside Fleet`;
+      await waitFor('the pass that reverted it, in the log', () => reconciled(worker.log()).some((p) => p.changes.includes(drift)), 10_000);
 
       cli('schedule', 'trigger', '--schedule-id', expiryCheck);
       const run = await waitFor('the triggered run', async () => (await ctx.client.schedule.getHandle(expiryCheck).describe()).info.recentActions[0]?.action.workflow.workflowId);
