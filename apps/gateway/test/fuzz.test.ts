@@ -98,7 +98,7 @@ it(`Schemathesis ${SCHEMATHESIS_VERSION}: every operation, no server error, ever
     phases: ['examples', 'coverage', 'fuzzing', 'stateful'],
     maxExamples: 12,
     seed: 20260401,
-    workers: 2,
+    workers: 1, // Python 3.11's ast is not thread-safe: Hypothesis' lambda parsing failed with 2 workers ('AST constructor recursion depth mismatch')
     extraArgs: ['--generation-database', 'none', '--report', 'junit', '--report-dir', work],
     cwd: work,
     timeoutMs: 330_000,
