@@ -15,4 +15,6 @@ module.exports = {
   globalTeardown: '<rootDir>/tools/infra/src/jest/global-teardown.ts',
   testTimeout: 120_000,
   maxWorkers: 2,
+  // A worker that has replayed large workflow bundles is restarted before its next file rather than running out of memory.
+  workerIdleMemoryLimit: '1536MB',
 };

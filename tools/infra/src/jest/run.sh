@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs Jest, then closes the output with one plain line, 'Tests: N passed, N failed', which CI reads
-# as the run's count (Jest's own summary is not a format it knows). Jest's exit status is kept.
+# as the run's count (Jest's own summary is not a format it knows); a test file that could not run
+# counts as a failure. Jest's exit status is kept.
 set -uo pipefail
 cd "$(dirname "$0")/../../../.."
 mkdir -p .fleet
@@ -10,6 +11,7 @@ npx jest --json --outputFile="$results" "$@"
 status=$?
 if [ -f "$results" ]; then
   node -e 'const r = require(process.argv[1]); const skipped = r.numPendingTests + r.numTodoTests;
-    console.log(`Tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ""}`);' "$PWD/$results"
+    const failed = r.numFailedTests + r.numRuntimeErrorTestSuites;
+    console.log(`Tests: ${r.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);' "$PWD/$results"
 fi
 exit $status
