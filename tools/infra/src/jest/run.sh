@@ -7,6 +7,8 @@ cd "$(dirname "$0")/../../../.."
 mkdir -p .fleet
 results=.fleet/jest-results.json
 rm -f "$results"
+# Replaying the ticketing bundle (16 MB) late in a long run outgrew the default heap of a Jest worker.
+export NODE_OPTIONS="${NODE_OPTIONS:-} --max-old-space-size=6144"
 npx jest --json --outputFile="$results" "$@"
 status=$?
 if [ -f "$results" ]; then
