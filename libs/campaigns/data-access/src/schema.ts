@@ -62,6 +62,8 @@ export interface CampaignChannelLimitsTable {
   not_before: Generated<Date>;
   refusals: Generated<number>;
   last_refusal: string | null;
+  /** The rate the platform announces (x-ratelimit-rate, calls per second), once an answer told it. */
+  platform_rate: number | null;
 }
 
 /** One agent call (an activity attempt) of an agent workflow. */

@@ -3,6 +3,7 @@ import * as base from './20261202000000_campaigns_base';
 import * as saga from './20261203000000_campaigns_saga';
 import * as agents from './20261204000000_campaigns_agents';
 import * as analytics from './20261205000000_campaigns_analytics';
+import * as channelRate from './20261207000000_campaigns_channel_rate';
 
 /** The campaigns domain's migrations, in the order they apply. */
 export const campaignsMigrations = {
@@ -12,5 +13,6 @@ export const campaignsMigrations = {
     '20261203000000_campaigns_saga': saga,
     '20261204000000_campaigns_agents': agents,
     '20261205000000_campaigns_analytics': analytics,
+    '20261207000000_campaigns_channel_rate': channelRate,
   } satisfies Record<string, Migration>,
 };
