@@ -28,7 +28,13 @@ export function recordedHistories(dir: string) {
     });
 }
 
-/** Replays one recorded history over today's workflow bundle; throws on a determinism error. */
+/**
+ * Replays one recorded history over today's workflow bundle; throws on a determinism error.
+ * Not in the SDK's replay debug mode (the default): that runs the bundle in this process's own heap
+ * with no deadlock detector, so a loop in workflow code would grow the test process until it runs
+ * out of memory. Here the bundle runs in a worker thread, freed with it, and a workflow task stuck
+ * past 5 s fails the replay with its stack.
+ */
 export function replayHistory(bundle: string, file: string, history: temporal.api.history.v1.IHistory): Promise<void> {
-  return Worker.runReplayHistory({ workflowBundle: { codePath: bundle }, replayName: file }, history, file);
+  return Worker.runReplayHistory({ workflowBundle: { codePath: bundle }, replayName: file, debugMode: false }, history, file);
 }
