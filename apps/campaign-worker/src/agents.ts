@@ -12,10 +12,11 @@ import type { CampaignsWorkerConfig } from './config';
  * cost and latency exported as the worker's metrics (when it has a registry) and recorded in the
  * database.
  */
-export function withAgentActivities(deps: { db: Kysely<CampaignsDatabase>; logger: Logger; registry?: ActivityDeps<CampaignsDatabase>['registry'] }, config: CampaignsWorkerConfig, domain: DomainActivities): DomainActivities {
+export function withAgentActivities(deps: { db: Kysely<CampaignsDatabase>; outbox: ActivityDeps<CampaignsDatabase>['outbox']; logger: Logger; registry?: ActivityDeps<CampaignsDatabase>['registry'] }, config: CampaignsWorkerConfig, domain: DomainActivities): DomainActivities {
   const metrics: { record(call: AgentCallRecord): void } | undefined = deps.registry ? createLlmMetrics(deps.registry) : undefined;
   const agents = createAgentActivities({
     db: deps.db,
+    outbox: deps.outbox,
     logger: deps.logger,
     metrics,
     maxTokens: config.AGENT_MAX_TOKENS,

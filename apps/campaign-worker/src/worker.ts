@@ -16,7 +16,7 @@ export const campaignsWorker: DomainWorkerDefinition<CampaignsDatabase, Campaign
   workflowsPath: require.resolve('@fleet/campaigns-workflows'),
   schedulesFile: path.join(__dirname, '..', 'workflows.yaml'),
   activities: ({ db, outbox, logger, registry }, config) =>
-    withAgentActivities({ db, logger, registry }, config, createCampaignsActivities({
+    withAgentActivities({ db, outbox, logger, registry }, config, createCampaignsActivities({
       db,
       outbox,
       logger,

@@ -1,5 +1,5 @@
 import type { ChatHistoryItem, Llama, LlamaContext, LlamaContextSequence, LlamaGrammar, LlamaModel } from 'node-llama-cpp';
-import { toGbnfSchema } from './gbnf-schema';
+import { fitGbnfSchemaToBudget, toGbnfSchema } from './gbnf-schema';
 
 /**
  * The model, run in this process with node-llama-cpp's prebuilt CPU binaries (never compiled:
@@ -29,7 +29,10 @@ export interface GenerateRequest {
   maxTokens: number;
   temperature: number;
   seed?: number;
-  /** Constrain the answer to this JSON schema (a grammar); `json` to any JSON object. */
+  /**
+   * Constrain the answer to this JSON schema (a grammar, fitted to `maxTokens` so the answer is
+   * complete JSON within it: see `fitGbnfSchemaToBudget`); `object` to any JSON object.
+   */
   json?: { schema: unknown } | 'object';
   signal?: AbortSignal;
   /** Each piece of text as it is generated. */
@@ -74,6 +77,9 @@ export interface Engine {
   close(): Promise<void>;
 }
 
+/** Integer ranges this small (a score of 0-100) are held by the grammar as the enum of their values. */
+const INTEGER_ENUMS_UP_TO = 256;
+
 export async function loadEngine(options: EngineOptions): Promise<Engine> {
   const started = performance.now();
   // node-llama-cpp is an ES module; a dynamic import loads it from this CommonJS app.
@@ -116,9 +122,10 @@ export async function loadEngine(options: EngineOptions): Promise<Engine> {
     else free.push(sequence);
   };
 
-  const grammarFor = (json: GenerateRequest['json']): Promise<LlamaGrammar> | undefined => {
+  const countTokens = (text: string) => model.tokenize(text).length;
+  const grammarFor = (json: GenerateRequest['json'], maxTokens: number): Promise<LlamaGrammar> | undefined => {
     if (json === undefined) return undefined;
-    const key = json === 'object' ? 'object' : JSON.stringify(json.schema);
+    const key = json === 'object' ? 'object' : `${maxTokens}:${JSON.stringify(json.schema)}`;
     let grammar = grammars.get(key);
     if (!grammar) {
       grammar =
@@ -127,7 +134,7 @@ export async function loadEngine(options: EngineOptions): Promise<Engine> {
           : (async () => {
               let converted: Record<string, unknown>;
               try {
-                converted = toGbnfSchema(json.schema);
+                converted = fitGbnfSchemaToBudget(toGbnfSchema(json.schema, { integerEnumsUpTo: INTEGER_ENUMS_UP_TO }), maxTokens, countTokens);
               } catch (err) {
                 throw new SchemaError(err instanceof Error ? err.message : String(err));
               }
@@ -153,7 +160,7 @@ export async function loadEngine(options: EngineOptions): Promise<Engine> {
     contextSize: perSequence,
     threads: options.threads,
     async generate(request) {
-      const grammar = await grammarFor(request.json);
+      const grammar = await grammarFor(request.json, request.maxTokens);
       const queuedAt = performance.now();
       totals.queued++;
       let sequence: LlamaContextSequence;

@@ -1,3 +1,3 @@
 export { startLlmServer, type LlmServer, type LlmServerOptions } from './server';
 export { loadEngine, BusyError, ContextLengthError, SchemaError, type Engine, type EngineOptions, type EngineStats, type GenerateRequest, type GenerateResult } from './engine';
-export { toGbnfSchema } from './gbnf-schema';
+export { fitGbnfSchemaToBudget, toGbnfSchema, type GbnfSchemaOptions } from './gbnf-schema';

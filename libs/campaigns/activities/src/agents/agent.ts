@@ -1,5 +1,6 @@
 import { AGENT_SCHEMAS, type AgentActivities, type AgentInputs, type AgentName, type AgentOutput, type AgentRun } from '@fleet/campaigns-contracts';
 import { recordAgentRun, type CampaignsDatabase } from '@fleet/campaigns-data-access';
+import type { Outbox } from '@fleet/shared-events';
 import type { Logger } from '@fleet/shared-observability';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
@@ -31,6 +32,8 @@ export interface AgentLlmClient {
 
 export interface AgentDeps {
   db: Kysely<CampaignsDatabase>;
+  /** Where the domain's events are written (an audit's "completed", with its report). */
+  outbox: Outbox;
   logger: Logger;
   /** A client of the adapter for one call, reporting the call to `metrics` (its repair retry included). */
   llm: (options: { agent: string; metrics: { record(call: AgentCallRecord): void } }) => AgentLlmClient;
