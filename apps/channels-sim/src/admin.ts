@@ -1,7 +1,8 @@
-/** What was created and how each account was treated, and the switches tests turn (quotas, faults, reset). */
+/** What was created and how each account was treated, and the switches tests turn (quotas, faults, delivery figures, reset). */
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { CHANNELS } from './channels';
+import { deliverySettingSchema } from './delivery';
 import { faultSchema } from './faults';
 import type { Context } from './gate';
 import { setQuotaSchema } from './quotas';
@@ -56,7 +57,19 @@ export function adminRouter(ctx: Context, onReset: () => void): Router {
     res.status(204).end();
   });
 
-  /** Forgets every object, statistic, fault and runtime quota: a fresh simulator on the same port. */
+  /** Fixed delivery figures (impressions, clicks, spend) for the objects a setting matches: a channel made to perform well or badly. */
+  router.get('/admin/delivery', (_req: Request, res: Response) => void res.json(ctx.store.deliveryList()));
+  router.post('/admin/delivery', (req: Request, res: Response) => {
+    const parsed = deliverySettingSchema.safeParse(req.body ?? {});
+    if (!parsed.success) return invalid(res, parsed.error);
+    res.status(201).json(ctx.store.setDelivery(parsed.data));
+  });
+  router.delete('/admin/delivery', (_req: Request, res: Response) => {
+    ctx.store.clearDelivery();
+    res.status(204).end();
+  });
+
+  /** Forgets every object, statistic, fault, delivery setting and runtime quota: a fresh simulator on the same port. */
   router.post('/admin/reset', (_req: Request, res: Response) => {
     onReset();
     res.status(204).end();

@@ -1,4 +1,5 @@
 import type { Channel } from './channels';
+import type { DeliverySetting } from './delivery';
 import type { Faults } from './faults';
 import { between, hashSeed, seededRandom } from '@fleet/shared-random';
 
@@ -55,6 +56,7 @@ export class Store {
   private stats = new Map<string, AccountStats>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private sequence = 0;
+  private deliverySettings: DeliverySetting[] = [];
 
   constructor(
     private readonly seed: number,
@@ -131,9 +133,30 @@ export class Store {
     this.timers.add(timer);
   }
 
-  /** Cumulative delivery, growing with the time the object was active (until removed); none while created PAUSED. */
+  /** Fixes the delivery of the objects a setting matches (the latest matching setting wins). */
+  setDelivery(setting: DeliverySetting): DeliverySetting[] {
+    this.deliverySettings.push(setting);
+    return this.deliverySettings;
+  }
+
+  deliveryList(): DeliverySetting[] {
+    return this.deliverySettings;
+  }
+
+  clearDelivery(): void {
+    this.deliverySettings = [];
+  }
+
+  /**
+   * Cumulative delivery, growing with the time the object was active (until removed); none while
+   * created PAUSED or before its review; fixed figures when a delivery setting matches it.
+   */
   delivery(object: SimObject, now = Date.now()) {
     if (object.review !== 'ACTIVE' || !object.reviewedAt || object.fields.status === 'PAUSED') return { impressions: 0, clicks: 0, spend: 0 };
+    const fixed = [...this.deliverySettings]
+      .reverse()
+      .find((d) => d.channel === object.channel && (d.account === undefined || d.account === object.account) && (d.referencePrefix === undefined || object.externalReference.startsWith(d.referencePrefix)));
+    if (fixed) return { impressions: fixed.impressions, clicks: fixed.clicks, spend: fixed.spend };
     const random = this.objectRandom(object, 'delivery');
     const impressionsPerSecond = between(random, 20, 200);
     const ctr = between(random, 0.002, 0.05);
@@ -150,5 +173,6 @@ export class Store {
     this.timers.clear();
     this.objects.length = 0;
     this.stats.clear();
+    this.deliverySettings = [];
   }
 }

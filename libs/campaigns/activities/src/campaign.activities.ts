@@ -1,10 +1,14 @@
 import { campaignsEvents, type CampaignChange, type CampaignsActivities } from '@fleet/campaigns-contracts';
-import { insertCampaign, insertChanges, updateCampaignView, type CampaignsDatabase } from '@fleet/campaigns-data-access';
+import { insertCampaign, insertChanges, insertOptimizationDecisions, updateCampaignView, type CampaignsDatabase, type OptimizationChange } from '@fleet/campaigns-data-access';
 import type { Outbox } from '@fleet/shared-events';
 import type { Transaction } from 'kysely';
 import type { CampaignsActivityDeps } from './deps';
 
-/** The campaign's record and its recorded changes, each with its event, in one transaction. */
+/**
+ * The campaign's record and its recorded changes, each with its event, in one transaction. An
+ * optimization decision also gets its own row, keyed (campaign, pass, channel, action): its event
+ * is written only with a row that is new.
+ */
 export function createCampaignActivities({ db, outbox, logger }: CampaignsActivityDeps): Pick<CampaignsActivities, 'createCampaignRecord' | 'recordCampaignChanges'> {
   return {
     async createCampaignRecord({ workflowId, input, at }) {
@@ -16,8 +20,9 @@ export function createCampaignActivities({ db, outbox, logger }: CampaignsActivi
       const campaignId = view.campaignId as string;
       await db.transaction().execute(async (trx) => {
         const fresh = await insertChanges(trx, campaignId, changes);
+        const decided = new Set<CampaignChange>(await insertOptimizationDecisions(trx, campaignId, fresh.filter((c): c is OptimizationChange => c.kind === 'optimization')));
         await updateCampaignView(trx, view);
-        await appendEvents(trx, outbox, campaignId, fresh);
+        await appendEvents(trx, outbox, campaignId, fresh.filter((c) => c.kind !== 'optimization' || decided.has(c)));
       });
     },
   };
@@ -36,6 +41,9 @@ async function appendEvents(trx: Transaction<CampaignsDatabase>, outbox: Outbox,
         break;
       case 'channel':
         await outbox.append(trx, e.channelChanged, one({ campaignId, channel: c.channel, status: c.status, by: c.by, reason: c.reason, at: c.at }));
+        break;
+      case 'optimization':
+        await outbox.append(trx, e.optimizationDecision, one({ campaignId, pass: c.pass, action: c.action, channel: c.channel, toChannel: c.toChannel, amount: c.amount, reason: c.reason, at: c.at }));
         break;
       default:
         break;

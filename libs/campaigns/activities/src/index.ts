@@ -4,13 +4,16 @@ import { createCampaignActivities } from './campaign.activities';
 import { createChannelLimiter } from './channels/limiter';
 import { createPlatforms, type PlatformsConfig } from './channels/platforms';
 import { createMailer, type SmtpConfig } from './channels/smtp';
+import { createDeliveryReaders } from './channels/stats';
 import { createContentActivities, type ContentWriter } from './content.activities';
 import type { CampaignsActivityDeps } from './deps';
+import { createMonitorActivities } from './monitor.activities';
 import { createPublishActivities } from './publish.activities';
 
 export type { CampaignsActivityDeps } from './deps';
 export type { ContentWriter } from './content.activities';
 export type { ChannelPlatform, PlatformObject, PlatformsConfig } from './channels/platforms';
+export type { DeliveryReader, ReferenceDelivery } from './channels/stats';
 export { campaignMessageId } from './channels/smtp';
 export { retryAfterMs, exhaustedForMs } from './channels/http';
 
@@ -35,6 +38,7 @@ export function createCampaignsActivities(deps: CampaignsActivityDeps & { channe
       ...createContentActivities(deps, deps.writer),
       ...createPublishActivities(deps, { platforms, mailer }),
       ...createAnalyticsActivities(deps),
+      ...createMonitorActivities(deps, createDeliveryReaders(limiter, deps.channels.platforms)),
     },
     release: () => mailer.close(),
   };

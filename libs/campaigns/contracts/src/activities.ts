@@ -1,5 +1,5 @@
 import type { AnalyticsAggregateResult, AnalyticsPeriod } from './analytics';
-import type { CampaignChange, CampaignView } from './campaign';
+import type { CampaignChange, CampaignView, ChannelDelivery } from './campaign';
 import type { Channel, Creative } from './channels';
 import type { CreateCampaignInput } from './schemas';
 
@@ -38,7 +38,10 @@ export interface CampaignsActivities {
    * The id comes from the record, never before it.
    */
   createCampaignRecord(input: { workflowId: string; input: CreateCampaignInput; at: string }): Promise<{ campaignId: string; created: boolean }>;
-  /** Records changes (history, row, events through the outbox) in one transaction; (campaign, seq) is the key. */
+  /**
+   * Records changes (history, row, events through the outbox) in one transaction; (campaign, seq) is
+   * the key. An optimization decision also gets its row, keyed (campaign, pass, channel, action).
+   */
   recordCampaignChanges(input: { view: CampaignView; changes: CampaignChange[] }): Promise<void>;
   /** Writes a channel's creatives with the LLM (schema-validated, one repair retry), heartbeating; stores them. */
   generateContent(input: { campaignId: string; channel: Channel; name: string; brief: string; count: number }): Promise<{ creatives: Creative[]; model: string }>;
@@ -48,6 +51,11 @@ export interface CampaignsActivities {
   awaitReview(input: { campaignId: string; channel: Channel; creative: number; reference: string; externalId: string; pollSeconds: number }): Promise<ReviewResult>;
   /** Removes a creative found by its reference (compensation); records it. E-mail cannot be unsent: recorded as irreversible. */
   unpublishCreative(input: { campaignId: string; channel: Channel; creative: number; reference: string; at: string }): Promise<{ outcome: 'removed' | 'absent' | 'irreversible' }>;
+  /**
+   * Reads the delivery statistics (impressions, clicks, spend) of the campaign's published
+   * creatives from each channel's platform, through the channel's limiter; summed per channel.
+   */
+  readDeliveryStats(input: { campaignId: string; channels: { channel: Channel; references: string[] }[] }): Promise<{ channels: ChannelDelivery[] }>;
   /** Aggregates one period's figures per campaign in one SQL statement, upserted per (campaign, period): a rerun writes nothing new. */
   aggregateCampaignAnalytics(input: AnalyticsPeriod): Promise<AnalyticsAggregateResult>;
 }

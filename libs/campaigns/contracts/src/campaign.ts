@@ -1,6 +1,6 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Channel, Creative } from './channels';
-import type { CancelInput, CreateCampaignRequest, DecisionInput, PartialFailurePolicy, PauseInput, ScheduleInput, SubmitInput } from './schemas';
+import type { CancelInput, CreateCampaignRequest, DecisionInput, OptimizationRule, PartialFailurePolicy, PauseInput, ScheduleInput, SubmitInput } from './schemas';
 
 export const CAMPAIGN_STATES = ['draft', 'in_review', 'approved', 'rejected', 'expired', 'scheduled', 'running', 'paused', 'finished', 'cancelled', 'failed'] as const;
 export type CampaignState = (typeof CAMPAIGN_STATES)[number];
@@ -50,6 +50,53 @@ export interface ApprovalView {
   expiresAt: string | null;
 }
 
+/** A channel's delivery as its platform reports it, summed over the campaign's creatives there: cumulative since they went out. */
+export interface ChannelDelivery {
+  channel: Channel;
+  impressions: number;
+  clicks: number;
+  /** In the campaign's currency. */
+  spend: number;
+  /** The platform objects counted. */
+  objects: number;
+}
+
+export type OptimizationAction = 'pause_channel' | 'move_budget';
+
+/** Who a channel paused by the optimization rule was paused by (`by` of its change; a person resumes it by Update). */
+export const OPTIMIZER_ACTOR = 'optimizer';
+
+/** One decision of the monitor: (campaign, pass, channel, action) is its identity. */
+export interface OptimizationDecision {
+  /** The monitor's pass that decided it (1, 2, ...). */
+  pass: number;
+  action: OptimizationAction;
+  channel: Channel;
+  /** For move_budget: the channel the budget went to, and how much (in the campaign's currency). */
+  toChannel: Channel | null;
+  amount: number | null;
+  reason: string;
+  /** The figures judged: the channel's delivery since it last resumed. */
+  impressions: number;
+  clicks: number;
+}
+
+/** The monitor of a running campaign and what its optimization rule decided. */
+export interface OptimizationView {
+  rule: OptimizationRule;
+  /** Passes that read the statistics so far. */
+  passes: number;
+  lastPassAt: string | null;
+  /** When the next pass is due, while the campaign runs (null while paused or once ended). */
+  nextPassAt: string | null;
+  /** The last reading, per channel with something published. */
+  delivery: ChannelDelivery[];
+  /** Every decision, oldest first, each with the time it was made. */
+  decisions: (OptimizationDecision & { at: string })[];
+  /** Why the last pass could not read the statistics (it decided nothing); null once a pass reads them. */
+  lastError: string | null;
+}
+
 /** What every Update answers and `campaignState` returns. */
 export interface CampaignView {
   workflowId: string;
@@ -71,6 +118,8 @@ export interface CampaignView {
   /** Compensation: `order` lists the references undone, in the order they were (newest first). */
   compensation: { status: 'none' | 'running' | 'done'; unpublished: number; irreversible: number; order: string[] };
   failure: string | null;
+  /** The monitor and its decisions: present when the campaign has an optimization rule. */
+  optimization?: OptimizationView;
   createdAt: string;
   updatedAt: string;
   /** Recorded changes so far. */
@@ -99,4 +148,5 @@ export const campaignCancelUpdate = defineUpdate<CampaignView, [CancelInput]>('c
 export type CampaignChange =
   | { seq: number; at: string; kind: 'state'; from: CampaignState | null; to: CampaignState; by: string | null; reason: string | null }
   | { seq: number; at: string; kind: 'approval-reminder'; expiresAt: string }
-  | { seq: number; at: string; kind: 'channel'; channel: Channel; status: ChannelStatus; by: string | null; reason: string | null };
+  | { seq: number; at: string; kind: 'channel'; channel: Channel; status: ChannelStatus; by: string | null; reason: string | null }
+  | ({ seq: number; at: string; kind: 'optimization' } & OptimizationDecision);

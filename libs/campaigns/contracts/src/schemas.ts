@@ -18,6 +18,45 @@ const channelPlanSchema = z
   })
   .strict();
 
+/** The channels whose platforms report delivery statistics (e-mail reports none): the ones the optimization rule judges. */
+export const MONITORED_CHANNELS = ['google', 'meta', 'linkedin'] as const satisfies readonly (typeof CHANNELS)[number][];
+
+/**
+ * The most monitor passes a campaign may run: each adds about a dozen history events (a timer, the
+ * statistics activity, its workflow tasks), so the run's history stays bounded without
+ * continue-as-new. A month at the hourly default is 720.
+ */
+export const MAX_MONITOR_PASSES = 1000;
+
+/**
+ * A running campaign's optimization rule: every `monitorEverySeconds` of running time its monitor
+ * reads each published channel's delivery statistics; a channel whose click-through rate is under
+ * `minClickThroughRate` once it has at least `minImpressions` impressions is paused, and with
+ * `moveBudget` its remaining budget goes to the best performing active channel.
+ */
+export const optimizationSchema = z
+  .object({
+    monitorEverySeconds: z
+      .number({ error: 'expected a number of seconds' })
+      .int('expected whole seconds')
+      .min(1, 'the monitor runs at most once a second (monitorEverySeconds >= 1)')
+      .max(7 * 86_400, 'the monitor runs at least once a week (monitorEverySeconds <= 604800)')
+      .default(3600),
+    minClickThroughRate: z
+      .number({ error: 'expected a click-through rate between 0 and 1 (0.01 is 1%)' })
+      .gt(0, 'expected a click-through rate above 0 (0.01 is 1%)')
+      .lt(1, 'expected a click-through rate below 1 (0.01 is 1%)'),
+    minImpressions: z
+      .number({ error: 'expected a number of impressions' })
+      .int('expected a whole number of impressions')
+      .min(1, 'a channel is judged after at least 1 impression')
+      .max(1e9, 'at most 1000000000 impressions')
+      .default(1000),
+    moveBudget: z.boolean({ error: 'expected true or false' }).default(true),
+  })
+  .strict();
+export type OptimizationRule = z.output<typeof optimizationSchema>;
+
 export const PARTIAL_FAILURE_POLICIES = ['all-or-nothing', 'best-effort'] as const;
 export type PartialFailurePolicy = (typeof PARTIAL_FAILURE_POLICIES)[number];
 
@@ -55,6 +94,8 @@ export const createCampaignInputSchema = z
       .default({ maxErrors: 3, maxErrorRate: 0.5, minSample: 4 }),
     /** How often the review status of a pending creative is read, at first (it backs off to a minute). */
     reviewPollSeconds: z.number().int().min(1).max(3600).default(5),
+    /** While running, the monitor and its optimization rule; none when left out. */
+    optimization: optimizationSchema.optional(),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -74,6 +115,16 @@ export const createCampaignInputSchema = z
     if (start === undefined) issue(['startAt'], 'not a real local date-time');
     if (end === undefined) issue(['endAt'], 'not a real local date-time');
     if (start !== undefined && end !== undefined && end <= start) issue(['endAt'], 'the campaign must end after it starts');
+    if (c.optimization) {
+      if (!c.channels.some((p) => (MONITORED_CHANNELS as readonly string[]).includes(p.channel))) {
+        issue(['optimization'], `the optimization rule needs a channel that reports delivery (${MONITORED_CHANNELS.join(', ')}); e-mail reports none`);
+      }
+      const passes = start !== undefined && end !== undefined && end > start ? Math.floor((end - start) / (c.optimization.monitorEverySeconds * 1000)) : 0;
+      if (passes > MAX_MONITOR_PASSES) {
+        const least = Math.ceil(((end as number) - (start as number)) / 1000 / MAX_MONITOR_PASSES);
+        issue(['optimization', 'monitorEverySeconds'], `every ${c.optimization.monitorEverySeconds} s the monitor would run ${passes} times over the campaign (at most ${MAX_MONITOR_PASSES}): monitor every ${least} s or more`);
+      }
+    }
   });
 export type CreateCampaignInput = z.output<typeof createCampaignInputSchema>;
 /** As a client sends it (defaults may be left out). */

@@ -4,4 +4,5 @@ export { findContents, insertCampaign, insertChanges, saveContents, updateCampai
 export { findPublication, savePublication, type PublicationRow } from './publication.repository';
 export { blockedFor, refuseUntil, reserveSlot } from './limits.repository';
 export { findAgentRuns, findReport, recordAgentRun, saveReport, type AgentRunRow } from './agents.repository';
+export { insertOptimizationDecisions, type OptimizationChange } from './optimization.repository';
 export { upsertCampaignAnalytics, type AnalyticsPeriodBounds } from './analytics.repository';

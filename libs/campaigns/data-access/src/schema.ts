@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
-import type { AgentReport, CampaignChange, CampaignView, Creative, CreateCampaignInput } from '@fleet/campaigns-contracts';
+import type { AgentReport, CampaignChange, CampaignView, Creative, CreateCampaignInput, OptimizationAction } from '@fleet/campaigns-contracts';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -118,6 +118,24 @@ export interface CampaignAnalyticsTable {
   computed_at: Generated<Date>;
 }
 
+/** One decision of a running campaign's monitor, keyed (campaign, pass, channel, action). */
+export interface CampaignOptimizationDecisionsTable {
+  campaign_id: string;
+  pass: number;
+  channel: string;
+  action: OptimizationAction;
+  to_channel: string | null;
+  /** numeric: pg returns it as a string. */
+  amount: ColumnType<string | null, number | string | null, number | string | null>;
+  reason: string;
+  /** bigint: pg returns it as a string. */
+  impressions: ColumnType<string, number | string, number | string>;
+  clicks: ColumnType<string, number | string, number | string>;
+  seq: number;
+  decided_at: Timestamp;
+  recorded_at: Generated<Date>;
+}
+
 /** The campaign-worker's database (its own). */
 export interface CampaignsDatabase {
   campaigns: CampaignsTable;
@@ -128,4 +146,5 @@ export interface CampaignsDatabase {
   campaign_agent_runs: CampaignAgentRunsTable;
   campaign_reports: CampaignReportsTable;
   campaign_analytics: CampaignAnalyticsTable;
+  campaign_optimization_decisions: CampaignOptimizationDecisionsTable;
 }

@@ -1,4 +1,4 @@
-import { parseInput, rootCauseMessage } from '@fleet/shared-domain';
+import { describeIssues, parseInput, rootCauseMessage } from '@fleet/shared-domain';
 import {
   CAMPAIGNS_AI_TASK_QUEUE,
   CHANNELS,
@@ -17,6 +17,8 @@ import {
   decisionInputSchema,
   externalReference,
   localToInstant,
+  MONITORED_CHANNELS,
+  OPTIMIZER_ACTOR,
   pauseInputSchema,
   publishTaskQueue,
   scheduleInputSchema,
@@ -26,10 +28,13 @@ import {
   type CampaignState,
   type CampaignView,
   type Channel,
+  type ChannelDelivery,
   type ChannelStatus,
   type ChannelView,
+  type CreateCampaignInput,
   type CreateCampaignRequest,
   type CreativeView,
+  type OptimizationDecision,
 } from '@fleet/campaigns-contracts';
 import {
   ActivityCancellationType,
@@ -46,6 +51,7 @@ import {
 } from '@temporalio/workflow';
 import type { z } from 'zod';
 import { autoPauseReason, isTerminal, refuseDates, refuseUnless, type Refusal } from './campaign-rules';
+import { decideOptimization, type ChannelStanding } from './optimization-rules';
 
 // Records: retried with backoff while the database is away (bad data fails at once).
 const { createCampaignRecord, recordCampaignChanges } = proxyActivities<CampaignsActivities>({
@@ -64,6 +70,14 @@ const { awaitReview } = proxyActivities<CampaignsActivities>({
   startToCloseTimeout: '6 hours',
   heartbeatTimeout: '1 minute',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+// The monitor's reading of the platforms' statistics: read-only, a few attempts; a pass that cannot read decides nothing.
+const { readDeliveryStats } = proxyActivities<CampaignsActivities>({
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '30 seconds',
+  scheduleToCloseTimeout: '10 minutes',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
 });
 
 const publishOptions = (channel: Channel): ActivityOptions => ({
@@ -96,6 +110,11 @@ const INFLIGHT_PER_CHANNEL = 2;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** The answer of a create its validator refused: never given (the refusal is). */
+const refusedCreate = (): never => {
+  throw ApplicationFailure.nonRetryable('the campaign input is invalid', 'InvalidCampaign');
+};
+
 /** A change as the workflow makes it: numbered and timed when it is made. */
 type ChangeInput = CampaignChange extends infer C ? (C extends CampaignChange ? Omit<C, 'seq' | 'at'> : never) : never;
 
@@ -109,9 +128,20 @@ type ChangeInput = CampaignChange extends infer C ? (C extends CampaignChange ? 
  * partial-failure policy, unpublishes everything that went out, in reverse order, in a
  * non-cancellable scope, each step retried until it succeeds. A channel pauses itself after too many
  * errors and resumes by Update; what it holds back then goes out at the queue's rate, never at once.
+ * With an optimization rule, a monitor reads each channel's delivery every `monitorEverySeconds` of
+ * running time (a durable timer; never while paused) and applies the rule: a channel paused as a
+ * person would pause it, its remaining budget moved, each decision recorded and published.
  */
 export async function campaignWorkflow(raw: CreateCampaignRequest): Promise<CampaignView> {
   const { campaign: contract } = campaignsDomain.workflows;
+  // A create whose input is refused is answered with the fields named (the run then fails on the same
+  // input), rather than finding no handler.
+  const validCreate = (arg: unknown): CreateCampaignInput => {
+    const result = createCampaignInputSchema.safeParse(arg);
+    if (!result.success) throw new Error(describeIssues(result.error));
+    return result.data;
+  };
+  if (!contract.input.safeParse(raw ?? {}).success) setHandler(campaignCreateUpdate, refusedCreate, { validator: (arg: CreateCampaignRequest) => void validCreate(arg) });
   const input = parseInput(contract.type, contract.input, raw);
   const { workflowId } = workflowInfo();
   const createdAt = Date.now();
@@ -134,6 +164,7 @@ export async function campaignWorkflow(raw: CreateCampaignRequest): Promise<Camp
     creatives: [],
     compensation: { status: 'none', unpublished: 0, irreversible: 0, order: [] },
     failure: null,
+    ...(input.optimization ? { optimization: { rule: input.optimization, passes: 0, lastPassAt: null, nextPassAt: null, delivery: [], decisions: [], lastError: null } } : {}),
     createdAt: iso(createdAt),
     updatedAt: iso(createdAt),
     version: 0,
@@ -152,6 +183,8 @@ export async function campaignWorkflow(raw: CreateCampaignRequest): Promise<Camp
   const moveTo = (to: CampaignState, by: string | null, reason: string | null) => {
     const from = view.state;
     view.state = to;
+    // Only a running campaign has a monitor pass due.
+    if (to !== 'running' && view.optimization) view.optimization.nextPassAt = null;
     change({ kind: 'state', from, to, by, reason });
   };
   const channelOf = (channel: Channel) => view.channels.find((c) => c.channel === channel) as ChannelView;
@@ -162,9 +195,14 @@ export async function campaignWorkflow(raw: CreateCampaignRequest): Promise<Camp
       ch.errors = 0;
       ch.outcomes = 0;
       resumes.set(ch.channel, (resumes.get(ch.channel) ?? 0) + 1);
+      // The monitor judges a resumed channel by what it delivers from now on.
+      const last = view.optimization?.delivery.find((d) => d.channel === ch.channel);
+      if (last) baselines.set(ch.channel, { impressions: last.impressions, clicks: last.clicks });
     }
     change({ kind: 'channel', channel: ch.channel, status, by, reason });
   };
+  /** A channel paused, by a person (the pause Update) or by the optimization rule alike: resumed by Update. */
+  const pauseChannel = (ch: ChannelView, by: string | null, reason: string | null) => setChannel(ch, 'paused', by, reason);
 
   // What the saga keeps to decide and to compensate.
   const work = new CancellationScope();
@@ -173,6 +211,8 @@ export async function campaignWorkflow(raw: CreateCampaignRequest): Promise<Camp
   let publishesInFlight = 0;
   const inflight = new Map<Channel, number>();
   const resumes = new Map<Channel, number>();
+  /** Per channel, the monitor's reading when it last resumed. */
+  const baselines = new Map<Channel, { impressions: number; clicks: number }>();
   /** Creatives handed to a platform, in order: compensation undoes them in reverse. */
   const dispatched: CreativeView[] = [];
   /** Of those, the ones the platform confirmed, in the order it did. */
@@ -212,7 +252,7 @@ export async function campaignWorkflow(raw: CreateCampaignRequest): Promise<Camp
     },
     {
       validator: (arg: CreateCampaignRequest) => {
-        const parsed = createCampaignInputSchema.parse(arg);
+        const parsed = validCreate(arg);
         if (parsed.idempotencyKey !== input.idempotencyKey) throw new Error(`this is campaign ${input.idempotencyKey}, not ${parsed.idempotencyKey}`);
         if (dateRefusal) throw new Error(dateRefusal);
       },
@@ -259,7 +299,7 @@ export async function campaignWorkflow(raw: CreateCampaignRequest): Promise<Camp
       if (isTerminal(view.state)) return `the campaign is ${view.state}`;
       return ch.status === 'active' ? null : `channel ${i.channel} is ${ch.status} already`;
     },
-    (i) => (i.channel ? setChannel(channelOf(i.channel), 'paused', i.by, i.reason ?? null) : moveTo('paused', i.by, i.reason ?? null)),
+    (i) => (i.channel ? pauseChannel(channelOf(i.channel), i.by, i.reason ?? null) : moveTo('paused', i.by, i.reason ?? null)),
   );
   setHandler(campaignPauseUpdate, pause.handler, { validator: pause.validator });
   const resume = update(
@@ -298,7 +338,8 @@ export async function campaignWorkflow(raw: CreateCampaignRequest): Promise<Camp
     }
   });
 
-  const publishCreative = async (c: CreativeView, budget: number): Promise<void> => {
+  /** `creatives` of the channel share its budget, as it stands when each goes out (the monitor may have moved some). */
+  const publishCreative = async (c: CreativeView, creatives: number): Promise<void> => {
     const ch = channelOf(c.channel);
     const campaignId = view.campaignId as string;
     let seenResumes = resumes.get(c.channel) ?? 0;
@@ -320,7 +361,7 @@ export async function campaignWorkflow(raw: CreateCampaignRequest): Promise<Camp
           creative: c.creative,
           reference: c.reference,
           content: c.content as NonNullable<CreativeView['content']>,
-          budget,
+          budget: ch.budget / creatives,
           currency: input.budget.currency,
           recipients: c.channel === 'email' ? input.recipients : [],
           at: iso(Date.now()),
@@ -369,6 +410,84 @@ export async function campaignWorkflow(raw: CreateCampaignRequest): Promise<Camp
       seenResumes = resumes.get(c.channel) ?? 0;
       if (ended) return;
     }
+  };
+
+  /** One monitor pass: reads the published channels' delivery, then applies what the rule decides. */
+  const monitorPass = async (): Promise<void> => {
+    const opt = view.optimization;
+    const rule = input.optimization;
+    if (!opt || !rule) return;
+    const published = view.channels
+      .filter((ch) => (MONITORED_CHANNELS as readonly Channel[]).includes(ch.channel))
+      .map((ch) => ({ channel: ch.channel, references: view.creatives.filter((c) => c.channel === ch.channel && c.externalId !== null).map((c) => c.reference) }))
+      .filter((p) => p.references.length > 0);
+    // Nothing out yet: nothing to read.
+    if (!published.length) return;
+    let delivery: ChannelDelivery[];
+    try {
+      ({ channels: delivery } = await readDeliveryStats({ campaignId: view.campaignId as string, channels: published }));
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      opt.lastError = rootCauseMessage(err);
+      return;
+    }
+    opt.passes += 1;
+    opt.lastPassAt = iso(Date.now());
+    opt.lastError = null;
+    opt.delivery = delivery;
+    // Ended or paused while reading: nothing is decided on a campaign that does not run.
+    if (ended || view.state !== 'running') return;
+    const standings: ChannelStanding[] = view.channels.map((ch) => ({
+      channel: ch.channel,
+      status: ch.status,
+      budget: ch.budget,
+      delivery: delivery.find((d) => d.channel === ch.channel),
+      baseline: baselines.get(ch.channel),
+    }));
+    for (const d of decideOptimization(opt.passes, rule, standings)) applyDecision(d);
+  };
+  const applyDecision = (d: OptimizationDecision) => {
+    const opt = view.optimization;
+    if (!opt) return;
+    opt.decisions.push({ ...d, at: iso(Date.now()) });
+    change({ kind: 'optimization', ...d });
+    if (d.action === 'pause_channel') {
+      const ch = channelOf(d.channel);
+      if (ch.status === 'active') pauseChannel(ch, OPTIMIZER_ACTOR, d.reason);
+    } else if (d.toChannel && d.amount) {
+      const from = channelOf(d.channel);
+      const to = channelOf(d.toChannel);
+      from.budget = Math.round((from.budget - d.amount) * 100) / 100;
+      to.budget = Math.round((to.budget + d.amount) * 100) / 100;
+    }
+  };
+  /**
+   * The monitor: a pass every `monitorEverySeconds` of running time, on a durable timer. A pause
+   * stops the clock (the rest of the interval runs once resumed); the campaign's end stops the monitor.
+   * Its history grows by about a dozen events a pass, and the schema bounds the passes a campaign has.
+   */
+  const monitor = async (): Promise<void> => {
+    const opt = view.optimization;
+    const rule = input.optimization;
+    if (!opt || !rule) return;
+    const every = rule.monitorEverySeconds * 1000;
+    let left = every;
+    for (;;) {
+      await condition(() => ended || view.state === 'running');
+      if (ended) break;
+      const due = Date.now() + left;
+      opt.nextPassAt = iso(due);
+      const interrupted = await condition(() => ended || view.state !== 'running', left);
+      opt.nextPassAt = null;
+      if (ended) break;
+      if (interrupted) {
+        left = Math.max(1, due - Date.now());
+        continue;
+      }
+      left = every;
+      await monitorPass();
+    }
+    opt.nextPassAt = null;
   };
 
   const lifecycle = async () => {
@@ -423,12 +542,17 @@ export async function campaignWorkflow(raw: CreateCampaignRequest): Promise<Camp
     const publishing = Promise.allSettled(
       view.creatives.map((c) => {
         const plan = creativesOf.get(c.channel) as (typeof input.channels)[number];
-        return publishCreative(c, plan.budget / plan.creatives);
+        return publishCreative(c, plan.creatives);
       }),
     );
+    // The monitor ends with the campaign; a cancellation reaches it through the scope.
+    const monitoring = monitor().catch((err: unknown) => {
+      if (!isCancellation(err)) fail(`monitor: ${rootCauseMessage(err)}`);
+    });
     if (endAt > Date.now()) await sleep(endAt - Date.now());
     ended = true;
     await publishing;
+    await monitoring;
     if (input.partialFailure === 'best-effort' && !view.creatives.some((c) => c.status === 'approved')) {
       fail('best-effort: no creative was published on any channel');
       return;

@@ -4,6 +4,7 @@ import * as saga from './20261203000000_campaigns_saga';
 import * as agents from './20261204000000_campaigns_agents';
 import * as analytics from './20261205000000_campaigns_analytics';
 import * as channelRate from './20261207000000_campaigns_channel_rate';
+import * as optimization from './20261208000000_campaigns_optimization';
 
 /** The campaigns domain's migrations, in the order they apply. */
 export const campaignsMigrations = {
@@ -14,5 +15,6 @@ export const campaignsMigrations = {
     '20261204000000_campaigns_agents': agents,
     '20261205000000_campaigns_analytics': analytics,
     '20261207000000_campaigns_channel_rate': channelRate,
+    '20261208000000_campaigns_optimization': optimization,
   } satisfies Record<string, Migration>,
 };

@@ -16,6 +16,11 @@ export function readPublications(db: Kysely<CampaignsDatabase>, campaignId: stri
   return db.selectFrom('campaign_publications').selectAll().where('campaign_id', '=', campaignId).orderBy('reference').execute();
 }
 
+/** A campaign's optimization decisions, in order of pass, for tests. */
+export function readOptimizationDecisions(db: Kysely<CampaignsDatabase>, campaignId: string) {
+  return db.selectFrom('campaign_optimization_decisions').selectAll().where('campaign_id', '=', campaignId).orderBy('pass').orderBy('seq').execute();
+}
+
 /** The channels' limiter rows, for tests. */
 export function readLimits(db: Kysely<CampaignsDatabase>) {
   return db.selectFrom('campaign_channel_limits').selectAll().orderBy('channel').execute();
