@@ -1,6 +1,6 @@
 import { temporal } from '@temporalio/proto';
 import type { Client } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
+import { Worker, type ReplayWorkerOptions } from '@temporalio/worker';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -36,5 +36,8 @@ export function recordedHistories(dir: string) {
  * past 5 s fails the replay with its stack.
  */
 export function replayHistory(bundle: string, file: string, history: temporal.api.history.v1.IHistory): Promise<void> {
-  return Worker.runReplayHistory({ workflowBundle: { codePath: bundle }, replayName: file, debugMode: false }, history, file);
+  // ReplayWorkerOptions leaves debugMode out of its type, but the SDK (1.24.0, pinned) spreads the
+  // options over its own `debugMode: true`, so this one is honoured.
+  const options = { workflowBundle: { codePath: bundle }, replayName: file, debugMode: false } as ReplayWorkerOptions;
+  return Worker.runReplayHistory(options, history, file);
 }
