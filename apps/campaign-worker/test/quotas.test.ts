@@ -1,14 +1,24 @@
 import { campaignApproveUpdate, campaignResumeUpdate, campaignScheduleUpdate, campaignStateQuery, campaignSubmitUpdate, campaignWorkflowId, type CampaignView, type CreateCampaignRequest } from '@fleet/campaigns-contracts';
 import { readLimits } from '@fleet/campaigns-data-access/testing';
+import { createLogger } from '@fleet/shared-observability';
+import type { DomainWorker } from '@fleet/shared-worker';
 import { waitFor } from '@fleet/tools-infra/testing';
+import { loadConfig } from '../src/config';
+import { startCampaignsWorker } from '../src/worker';
 import { campaignInput, campaignsTestEnv, createCampaign, type CampaignsTestEnv } from './harness';
 
 let env: CampaignsTestEnv;
+let worker: DomainWorker | undefined;
+// Each worker with its own limiter: nothing of what it learned survives it but what is in PostgreSQL.
+const startWorker = () => startCampaignsWorker(loadConfig(env.env), createLogger('campaign-worker', 'fatal'));
 beforeAll(async () => {
   env = await campaignsTestEnv('campaign-quotas', { env: { QUOTA_META: '2', QUOTA_LINKEDIN: '2' } });
-  await env.startWorker();
+  worker = await startWorker();
 }, 120_000);
-afterAll(async () => env?.close());
+afterAll(async () => {
+  await worker?.stop();
+  await env?.close();
+});
 
 async function launch(key: string, overrides: Partial<CreateCampaignRequest>, endInMs: number) {
   const { client } = env.ctx;
@@ -20,26 +30,55 @@ async function launch(key: string, overrides: Partial<CreateCampaignRequest>, en
   return { campaignId: created.campaignId as string, handle };
 }
 
-it('honours a 429 storm: after the first refusal no call is refused (Retry-After and the quota headers, shared in PostgreSQL)', async () => {
-  // The platform allows 1 call/s while the worker is configured for 2/s, and throttles the first call. (At 10/s a
-  // second call can leave before the first answer tells the limiter the bucket is empty: the limiter does not
-  // learn the platform's rate from x-ratelimit-rate yet, so a busy machine met one quota 429 there.)
-  await env.sim.setQuota('meta', { ratePerSecond: 1, burst: 1 });
+/** The campaign's objects on a channel, and the gaps between their creations (ms), in order. */
+async function created(campaignId: string, channel: 'meta' | 'linkedin') {
+  const objects = (await env.sim.objects({ channel })).filter((o) => o.externalReference.startsWith(campaignId));
+  const times = objects.map((o) => Date.parse(o.createdAt)).sort((a, b) => a - b);
+  return { objects, gaps: times.slice(1).map((t, i) => t - (times[i] as number)) };
+}
+
+it('follows the platform\'s announced rate when configured faster, and keeps it across a restart: no refused call beyond the first', async () => {
+  // The platform allows 1 call/s (bursts of 3) while the worker is configured for 2/s; its first call is throttled.
+  // The limiter learns 1/s from the quota headers (x-ratelimit-rate) of that first answer and spaces every call
+  // after it a second apart: no call is refused by the quota, and the bucket is never even run dry (at the
+  // configured 2/s it would be, and the limiter would be left to stop at each "remaining: 0" in time).
+  await env.sim.setQuota('meta', { ratePerSecond: 1, burst: 3 });
   await env.sim.addFault({ kind: 'throttle', channel: 'meta', count: 1 });
-  const { campaignId, handle } = await launch('storm-1', { channels: [{ channel: 'meta', budget: 600, creatives: 6 }], partialFailure: 'best-effort' }, 30_000);
-  const final = await handle.result();
+  const first = await launch('storm-1', { channels: [{ channel: 'meta', budget: 600, creatives: 6 }], partialFailure: 'best-effort' }, 30_000);
+  const final = await first.handle.result();
   expect(final.state).toBe('finished');
   expect(final.creatives.every((c) => c.status === 'approved')).toBe(true);
-  const stats = (await env.sim.stats()).channels.meta?.acme;
-  // One refused call (the throttle fault's), none by the quota, and every creative created once.
+  let stats = (await env.sim.stats()).channels.meta?.acme;
+  // One refused call (the throttle fault's, the first), none by the quota, and every creative created once.
   expect(stats?.faults).toBe(1);
   expect(stats?.throttled).toBe(0);
   expect(stats?.duplicates).toBe(0);
-  const objects = (await env.sim.objects({ channel: 'meta' })).filter((o) => o.externalReference.startsWith(campaignId));
-  expect(objects).toHaveLength(6);
-  const limit = (await readLimits(env.db)).find((l) => l.channel === 'meta');
-  expect(limit?.refusals).toBeGreaterThanOrEqual(1);
-}, 120_000);
+  const one = await created(first.campaignId, 'meta');
+  expect(one.objects).toHaveLength(6);
+  for (const gap of one.gaps) expect(gap).toBeGreaterThanOrEqual(900);
+  // Learned, in PostgreSQL. The limiter's count of refusals and empty buckets is the fault's refusal alone: no
+  // answer said the bucket was empty (remaining 0), so calls never went faster than the platform refills it.
+  let limit = (await readLimits(env.db)).find((l) => l.channel === 'meta');
+  expect(limit?.platform_rate).toBe(1);
+  expect(limit?.refusals).toBe(1);
+
+  // A new worker (a new limiter, nothing in memory) spaces its very first calls at the rate learned before the
+  // restart: the refilled bucket of 3 is not spent either (at 2/s, the fourth call in a row would empty it).
+  await worker?.stop();
+  worker = await startWorker();
+  const second = await launch('storm-2', { channels: [{ channel: 'meta', budget: 300, creatives: 3 }], partialFailure: 'best-effort' }, 20_000);
+  expect((await second.handle.result()).state).toBe('finished');
+  const two = await created(second.campaignId, 'meta');
+  expect(two.objects).toHaveLength(3);
+  for (const gap of two.gaps) expect(gap).toBeGreaterThanOrEqual(900);
+  stats = (await env.sim.stats()).channels.meta?.acme;
+  expect(stats?.faults).toBe(1);
+  expect(stats?.throttled).toBe(0);
+  expect(stats?.duplicates).toBe(0);
+  limit = (await readLimits(env.db)).find((l) => l.channel === 'meta');
+  expect(limit).toMatchObject({ platform_rate: 1, refusals: 1 });
+  console.info(`storm at 2/s configured, 1/s announced: gaps between creations ${one.gaps.join(', ')} ms; after a restart ${two.gaps.join(', ')} ms`);
+}, 150_000);
 
 it('auto-pauses a channel after its errors and, resumed, sends what waited at the queue rate, not at once', async () => {
   await env.sim.addFault({ kind: 'disapprove', channel: 'linkedin', count: 2 });

@@ -17,9 +17,10 @@ export interface PlatformResponse {
 
 /**
  * One call to a platform, through its channel's limiter: waits for a slot, sends (aborted on the
- * activity's cancellation or after `timeoutMs`), then follows the quota headers. A 429 sets the
- * channel's "not before" from Retry-After (or the usage header) and throws a retryable failure
- * with that delay; an empty bucket (remaining 0) sets it without waiting for a refusal; a 5xx or
+ * activity's cancellation or after `timeoutMs`), then follows the quota headers. The rate the
+ * platform announces (x-ratelimit-rate) is kept as the channel's, so calls are spaced at it when it
+ * is lower than the configured one. A 429 sets the channel's "not before" from Retry-After (or
+ * the usage header) and throws a retryable failure with that delay; an empty bucket (remaining 0) sets it without waiting for a refusal; a 5xx or
  * no answer is retryable; other answers (2xx, 4xx) are the caller's to read.
  */
 export async function callPlatform(limiter: ChannelLimiter, channel: string, url: string, init: { method: string; body?: unknown; timeoutMs?: number }): Promise<PlatformResponse> {
@@ -46,6 +47,8 @@ export async function callPlatform(limiter: ChannelLimiter, channel: string, url
     // not JSON: kept as text
   }
   const what = `${channel} ${init.method} ${new URL(url).pathname}`;
+  const rate = announcedRate(response.headers);
+  if (rate !== undefined) await limiter.learnedRate(channel, rate);
   if (response.status === 429) {
     const waitMs = (retryAfterMs(response.headers) ?? 1_000) + MARGIN_MS;
     await limiter.refused(channel, waitMs, `${what}: 429 ${JSON.stringify(body).slice(0, 200)}`);
@@ -75,6 +78,13 @@ export function retryAfterMs(headers: Headers): number | undefined {
   if (regain) return regain;
   const reset = Number(headers.get('x-ratelimit-reset-ms'));
   return Number.isFinite(reset) && reset > 0 ? reset : undefined;
+}
+
+/** The rate the platform announces, in calls per second (x-ratelimit-rate), if any. */
+export function announcedRate(headers: Headers): number | undefined {
+  const value = headers.get('x-ratelimit-rate');
+  const rate = value === null || value.trim() === '' ? NaN : Number(value);
+  return Number.isFinite(rate) && rate > 0 ? rate : undefined;
 }
 
 /** How long the quota headers of a successful answer say the bucket stays empty (0 while calls are left). */

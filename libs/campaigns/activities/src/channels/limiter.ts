@@ -1,4 +1,4 @@
-import { blockedFor, refuseUntil, reserveSlot, type CampaignsDatabase } from '@fleet/campaigns-data-access';
+import { learnPlatformRate, refuseUntil, reserveSlot, slotState, type CampaignsDatabase } from '@fleet/campaigns-data-access';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Kysely } from 'kysely';
@@ -16,33 +16,40 @@ export interface ChannelLimiter {
   refused(channel: string, waitMs: number, detail: string): Promise<void>;
   /** The quota headers say the bucket is empty: nobody calls before `waitMs` (no refusal needed to learn it). */
   exhausted(channel: string, waitMs: number, detail: string): Promise<void>;
+  /** The platform announced its rate (x-ratelimit-rate): calls are spaced at the lower of it and the configured rate from now on. */
+  learnedRate(channel: string, ratePerSecond: number): Promise<void>;
 }
 
 /**
  * Each channel's limiter, in PostgreSQL so every worker shares it and a restart keeps it: calls
- * spaced by the channel's configured rate, and a "not before" set from the platform's quota
- * headers and Retry-After. Decisions use the database's clock.
+ * spaced at the lower of the channel's configured rate and the rate the platform announces in its
+ * quota headers (learned from its answers, so a worker configured faster than the platform follows
+ * the platform), and a "not before" set from the quota headers and Retry-After. Decisions use the
+ * database's clock.
  */
 export function createChannelLimiter(db: Kysely<CampaignsDatabase>, ratePerSecond: (channel: string) => number): ChannelLimiter {
   const throttled = (channel: string, waitMs: number) =>
     ApplicationFailure.create({ type: CHANNEL_THROTTLED, message: `${channel}: the platform's quota holds for ${Math.ceil(waitMs)} ms`, nextRetryDelay: Math.ceil(waitMs) });
   return {
     async acquire(channel) {
+      const rate = ratePerSecond(channel);
       for (;;) {
-        const { waitMs, blockedMs } = await reserveSlot(db, channel, 1000 / ratePerSecond(channel));
-        if (blockedMs > SLEEP_AT_MOST_MS) throw throttled(channel, blockedMs);
-        const wait = Math.max(waitMs, blockedMs);
+        const slot = await reserveSlot(db, channel, rate);
+        if (slot.blockedMs > SLEEP_AT_MOST_MS) throw throttled(channel, slot.blockedMs);
+        const wait = Math.max(slot.waitMs, slot.blockedMs);
         if (wait > 0) await sleepHeartbeating(wait);
-        if (blockedMs > 0) continue; // the refusal has passed: take a slot now
-        // Checked again right before the call: a refusal seen by another worker meanwhile holds this one too.
-        const blocked = await blockedFor(db, channel);
-        if (blocked <= 0) return;
-        if (blocked > SLEEP_AT_MOST_MS) throw throttled(channel, blocked);
-        await sleepHeartbeating(blocked);
+        if (slot.blockedMs > 0) continue; // the refusal has passed: take a slot now
+        // Checked again right before the call: a refusal seen by another worker meanwhile holds this
+        // one too, and a slot taken before the platform's slower rate was learned is taken again at it.
+        const now = await slotState(db, channel, rate);
+        if (now.blockedMs > SLEEP_AT_MOST_MS) throw throttled(channel, now.blockedMs);
+        if (now.blockedMs > 0) await sleepHeartbeating(now.blockedMs);
+        else if (now.spacingMs <= slot.spacingMs * 1.001) return;
       }
     },
     refused: (channel, waitMs, detail) => refuseUntil(db, channel, waitMs, detail),
     exhausted: (channel, waitMs, detail) => refuseUntil(db, channel, waitMs, detail),
+    learnedRate: async (channel, rate) => void (await learnPlatformRate(db, channel, rate)),
   };
 }
 
