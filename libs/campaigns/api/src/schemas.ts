@@ -3,6 +3,7 @@ import {
   CAMPAIGN_STATES,
   CHANNELS,
   PARTIAL_FAILURE_POLICIES,
+  optimizationSchema,
   type AgentReportResult,
   type AgentWorkflowProgress,
   type CampaignView,
@@ -55,6 +56,38 @@ const approvalSchema = z.object({
   expiresAt: instant.nullable(),
 });
 
+const deliverySchema = z.object({
+  channel: z.enum(CHANNELS),
+  impressions: z.number().int().min(0),
+  clicks: z.number().int().min(0),
+  spend: z.number().meta({ description: "In the campaign's currency" }),
+  objects: z.number().int().min(0).meta({ description: 'The platform objects counted' }),
+});
+
+const optimizationViewSchema = z
+  .object({
+    rule: optimizationSchema,
+    passes: z.number().int().min(0),
+    lastPassAt: instant.nullable(),
+    nextPassAt: instant.nullable().meta({ description: 'Null while paused or once ended' }),
+    delivery: z.array(deliverySchema).meta({ description: "The last reading, per channel with something published" }),
+    decisions: z.array(
+      z.object({
+        pass: z.number().int().min(1),
+        action: z.enum(['pause_channel', 'move_budget']),
+        channel: z.enum(CHANNELS),
+        toChannel: z.enum(CHANNELS).nullable(),
+        amount: z.number().nullable(),
+        reason: z.string(),
+        impressions: z.number().int().min(0),
+        clicks: z.number().int().min(0),
+        at: instant,
+      }),
+    ),
+    lastError: text,
+  })
+  .meta({ description: 'The running campaign\'s monitor and what its optimization rule decided; present when the campaign has a rule' });
+
 /** A campaign as every Update answers and its query returns. */
 export const campaignViewSchema = z.object({
   workflowId: z.string(),
@@ -77,6 +110,7 @@ export const campaignViewSchema = z.object({
     order: z.array(z.string()).meta({ description: 'The references undone, in the order they were (newest first)' }),
   }),
   failure: text,
+  optimization: optimizationViewSchema.optional(),
   createdAt: instant,
   updatedAt: instant,
   version: z.number().int().min(0).meta({ description: 'The number of recorded changes' }),
