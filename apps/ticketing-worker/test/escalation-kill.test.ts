@@ -153,7 +153,13 @@ describe('a ticketing worker SIGKILLed mid-escalation', () => {
       expect({ n, channel: row?.channel }).toEqual({ n, channel: 'email' });
       expect(arrivedIds.has(row!.message_id.replace(/^<|>$/g, ''))).toBe(true);
     }
-    // Each level fired once per ticket, and the manager has every ticket.
+    // Each level fired once per ticket, and the manager has every ticket. The workflow records them
+    // beside the sends, not before: a record the kill interrupted is retried after its timeout, so it
+    // may land after its e-mail did.
+    await waitFor('every escalation recorded', async () => {
+      const recorded = await Promise.all(ids.map((id) => readEscalations(db, id)));
+      return recorded.every((levels) => levels.length >= LEVELS);
+    }, 90_000, 250);
     for (const id of ids) {
       const levels = await readEscalations(db, id);
       expect({ id, levels: levels.map((e) => [e.level, e.notified]) }).toEqual({ id, levels: [[1, 'alice'], [2, 'lead'], [3, 'manager']] });

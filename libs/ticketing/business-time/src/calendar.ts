@@ -54,7 +54,9 @@ const holidaySourceSchema = z
 
 const halfDaySchema = z.object({ date: isoDateSchema, windows: windowsSchema }).strict();
 
-export const calendarSchema = z
+// Not exported as such: workflow bundles preload this lib (shared by every run, its exports deep-frozen
+// by the SDK), and a frozen zod schema cannot parse. `calendarSchema()` hands it out.
+const calendar = z
   .object({
     timeZone: z.string().superRefine((name, ctx) => {
       if (!isKnownTimeZone(name)) ctx.addIssue({ code: 'custom', message: `unknown IANA time zone "${name}"` });
@@ -76,10 +78,15 @@ export const calendarSchema = z
   })
   .strict();
 
+/** The calendar's schema (for schemas that embed one): one instance, built once. */
+export function calendarSchema(): typeof calendar {
+  return calendar;
+}
+
 /** A calendar as given (days without windows and defaults may be left out). */
-export type CalendarInput = z.input<typeof calendarSchema>;
+export type CalendarInput = z.input<typeof calendar>;
 /** A validated calendar, defaults filled in. */
-export type Calendar = z.output<typeof calendarSchema>;
+export type Calendar = z.output<typeof calendar>;
 
 /** The error type of an invalid calendar: no retry fixes it. */
 export const INVALID_CALENDAR = 'InvalidCalendar';
@@ -89,7 +96,7 @@ export const INVALID_CALENDAR = 'InvalidCalendar';
  * `week.mon: windows 09:00-12:00 and 11:00-13:00 overlap; timeZone: unknown IANA time zone "Mars/Base"`.
  */
 export function parseCalendar(input: unknown): Calendar {
-  const parsed = calendarSchema.safeParse(input);
+  const parsed = calendar.safeParse(input);
   if (parsed.success) return parsed.data;
   throw ApplicationFailure.create({ message: `invalid calendar: ${describeIssues(parsed.error)}`, type: INVALID_CALENDAR, nonRetryable: true });
 }

@@ -26,6 +26,10 @@
  * Each function validates the calendar (a non-retryable `InvalidCalendar` failure naming each
  * problem) and caches what it compiles from it and its holidays by content, in bounded memory.
  * Whole plain weeks are skipped at once: a duration of hundreds of business days takes a few ms.
+ *
+ * Workflow bundles preload this lib: evaluated once per worker, shared by every run and its exports
+ * deep-frozen by the SDK. So it exports functions and constants only, no zod schema (a frozen schema
+ * cannot parse): `calendarSchema()` hands out the calendar's.
  */
 export { addBusinessTime, businessTimeBetween, businessWindows, isBusinessTime, nextBusinessInstant, type Instant } from './business-time';
 export { calendarSchema, parseCalendar, INVALID_CALENDAR, WEEKDAYS, type Calendar, type CalendarInput, type Weekday, type WorkingWindow } from './calendar';

@@ -1,4 +1,5 @@
 export * from './domain';
+export * from './search-attributes';
 export * from './ticket';
 export * from './ticket-view';
 export * from './ticketing-config';

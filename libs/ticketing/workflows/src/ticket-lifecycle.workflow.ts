@@ -1,28 +1,22 @@
-import { parseInput } from '@fleet/shared-domain';
+import type { CreateTicketRequest, NotificationRequest, TicketingActivities, TicketView } from '@fleet/ticketing-contracts';
+// Values from the preloaded workflow entry only: the package root would evaluate zod and every schema again in each run.
 import {
-  addArticleInputSchema,
-  assignInputSchema,
-  changePriorityInputSchema,
-  changeQueueInputSchema,
-  changeStateInputSchema,
-  createTicketInputSchema,
+  checkWorkflowInput,
+  parseTicketWorkflowInput,
+  parseWorkflowInput,
   ticketAddArticleUpdate,
   ticketAssignUpdate,
   ticketChangePriorityUpdate,
   ticketChangeQueueUpdate,
   ticketChangeStateUpdate,
   ticketCreateUpdate,
-  ticketingDomain,
   ticketPolicyChangedSignal,
   ticketSearchAttributes,
   ticketStateQuery,
-  type CreateTicketRequest,
-  type NotificationRequest,
-  type TicketingActivities,
-  type TicketView,
-} from '@fleet/ticketing-contracts';
+  type WorkflowInput,
+  type WorkflowInputKind,
+} from '@fleet/ticketing-contracts/workflow';
 import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { z } from 'zod';
 import { TicketModel, type Refusal, type TicketSnapshot } from './ticket-model';
 
 // Recording changes: retried with backoff while the database is away (nothing is lost; bad data fails at once).
@@ -57,8 +51,7 @@ export interface TicketContinuation {
  * new when Temporal suggests it, once every handler has finished, and ends when the ticket closes.
  */
 export async function ticketLifecycleWorkflow(raw: CreateTicketRequest, continuation?: TicketContinuation): Promise<TicketView> {
-  const { lifecycle } = ticketingDomain.workflows;
-  const input = parseInput(lifecycle.type, lifecycle.input, raw);
+  const input = parseTicketWorkflowInput(raw);
   const info = workflowInfo();
   const searchAttributes = continuation?.searchAttributes ?? info.typedSearchAttributes.get(ticketSearchAttributes.queue) !== undefined;
   // Due times count from the start (runStartTime is the first workflow task's time in SDK 1.24).
@@ -98,15 +91,13 @@ export async function ticketLifecycleWorkflow(raw: CreateTicketRequest, continua
     if (refusal) throw new Error(refusal);
   };
   /** An Update: validated (schema and state), then applied in turn; answers the ticket as it stands. */
-  const update = <S extends z.ZodType>(schema: S, validate: (input: z.output<S>, now: number) => Refusal, apply: (input: z.output<S>, now: number) => Promise<void> | void) => ({
+  const update = <K extends WorkflowInputKind>(kind: K, validate: (input: WorkflowInput<K>, now: number) => Refusal, apply: (input: WorkflowInput<K>, now: number) => Promise<void> | void) => ({
     validator: (arg: unknown) => {
-      const parsed = schema.safeParse(arg);
-      if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));
-      refuse(validate(parsed.data, Date.now()));
+      refuse(validate(checkWorkflowInput(kind, arg), Date.now()));
     },
     handler: (arg: unknown) =>
       serially(async () => {
-        const parsed = schema.parse(arg);
+        const parsed = parseWorkflowInput(kind, arg);
         const now = Date.now();
         catchUp(now);
         // Checked again: an Update validated against the state before another one changed it.
@@ -127,20 +118,20 @@ export async function ticketLifecycleWorkflow(raw: CreateTicketRequest, continua
   setHandler(ticketStateQuery, () => model.view(Date.now()));
   setHandler(ticketCreateUpdate, (_: CreateTicketRequest) => serially(() => model.view(Date.now())), {
     validator: (arg: CreateTicketRequest) => {
-      const parsed = createTicketInputSchema.parse(arg);
+      const parsed = parseWorkflowInput('create', arg);
       if (parsed.ticketId !== model.ticket.ticketId) throw new Error(`this is ticket ${model.ticket.ticketId}, not ${parsed.ticketId}`);
     },
   });
-  const assign = update(assignInputSchema, () => model.refuseChange(), (i, now) => model.assign(i.assignee, now));
+  const assign = update('assign', () => model.refuseChange(), (i, now) => model.assign(i.assignee, now));
   setHandler(ticketAssignUpdate, assign.handler, { validator: assign.validator });
   const changeState = update(
-    changeStateInputSchema,
+    'changeState',
     (i, now) => model.refuseChangeState(i.state, now),
     (i, now) => model.changeState(i.state, now, i.pendingUntil ? Date.parse(i.pendingUntil) : null),
   );
   setHandler(ticketChangeStateUpdate, changeState.handler, { validator: changeState.validator });
   const changePriority = update(
-    changePriorityInputSchema,
+    'changePriority',
     () => model.refuseChange(),
     async (i, now) => {
       model.changePriority(i.priority, now);
@@ -149,7 +140,7 @@ export async function ticketLifecycleWorkflow(raw: CreateTicketRequest, continua
   );
   setHandler(ticketChangePriorityUpdate, changePriority.handler, { validator: changePriority.validator });
   const changeQueue = update(
-    changeQueueInputSchema,
+    'changeQueue',
     () => model.refuseChange(),
     async (i, now) => {
       model.changeQueue(i.queue, now);
@@ -157,7 +148,7 @@ export async function ticketLifecycleWorkflow(raw: CreateTicketRequest, continua
     },
   );
   setHandler(ticketChangeQueueUpdate, changeQueue.handler, { validator: changeQueue.validator });
-  const addArticle = update(addArticleInputSchema, (i, now) => model.refuseArticle(i, now), (i, now) => model.addArticle(i, now));
+  const addArticle = update('addArticle', (i, now) => model.refuseArticle(i, now), (i, now) => model.addArticle(i, now));
   setHandler(ticketAddArticleUpdate, addArticle.handler, { validator: addArticle.validator });
   setHandler(ticketPolicyChangedSignal, () =>
     serially(async () => {

@@ -4,21 +4,20 @@
  * timer wake-ups and does the IO. Everything here survives continue-as-new as plain data.
  */
 import type { Calendar } from '@fleet/ticketing-business-time';
-import {
-  SLA_CLOCKS,
-  pausesClock,
-  type AddArticleInput,
-  type CreateTicketInput,
-  type EscalationLevel,
-  type EscalationView,
-  type NotificationRequest,
-  type Priority,
-  type ResolvedPolicy,
-  type SlaClock,
-  type TicketChange,
-  type TicketState,
-  type TicketView,
+import type {
+  AddArticleInput,
+  CreateTicketInput,
+  EscalationLevel,
+  EscalationView,
+  NotificationRequest,
+  Priority,
+  ResolvedPolicy,
+  SlaClock,
+  TicketChange,
+  TicketState,
+  TicketView,
 } from '@fleet/ticketing-contracts';
+import { pausesClock, SLA_CLOCKS } from '@fleet/ticketing-contracts/workflow';
 import { clockView, dueAt, elapsed, end, isOpen, pause, pendingThresholds, resume, settle, startClock, type ClockState } from './sla-clocks';
 
 const MINUTE = 60_000;

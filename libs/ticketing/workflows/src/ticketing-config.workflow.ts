@@ -1,15 +1,14 @@
-import { parseInput } from '@fleet/shared-domain';
+import type { TicketingActivities, TicketingConfigInput, TicketingConfigState } from '@fleet/ticketing-contracts';
+// Values from the preloaded workflow entry only (see ticket-lifecycle.workflow.ts).
 import {
-  ticketingConfigSchema,
+  checkWorkflowInput,
+  parseConfigWorkflowInput,
+  parseWorkflowInput,
   ticketingConfigStateQuery,
-  ticketingDomain,
   ticketingSetConfigUpdate,
   ticketPolicyChangedSignal,
   ticketWorkflowId,
-  type TicketingActivities,
-  type TicketingConfigInput,
-  type TicketingConfigState,
-} from '@fleet/ticketing-contracts';
+} from '@fleet/ticketing-contracts/workflow';
 import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 
 const { saveConfig } = proxyActivities<TicketingActivities>({
@@ -35,8 +34,7 @@ export interface ConfigContinuation {
  * older one.
  */
 export async function ticketingConfigWorkflow(raw: Record<string, never>, continuation?: ConfigContinuation): Promise<void> {
-  const { config } = ticketingDomain.workflows;
-  parseInput(config.type, config.input, raw);
+  parseConfigWorkflowInput(raw);
   let version = continuation?.version ?? 0;
   let toNotify = continuation?.toNotify ?? [];
   let total = continuation?.total ?? 0;
@@ -49,7 +47,7 @@ export async function ticketingConfigWorkflow(raw: Record<string, never>, contin
     (input: TicketingConfigInput) => {
       // One save at a time, in the order the Updates arrived.
       const saved = saving.then(async () => {
-        const result = await saveConfig({ config: ticketingConfigSchema.parse(input) });
+        const result = await saveConfig({ config: parseWorkflowInput('setConfig', input) });
         version = result.version;
         toNotify = result.tickets;
         total = result.tickets.length;
@@ -60,8 +58,7 @@ export async function ticketingConfigWorkflow(raw: Record<string, never>, contin
     },
     {
       validator: (input: TicketingConfigInput) => {
-        const parsed = ticketingConfigSchema.safeParse(input);
-        if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('; '));
+        checkWorkflowInput('setConfig', input, 'config');
       },
     },
   );
