@@ -48,6 +48,12 @@ async function setDelivery(setting: { channel: 'google-ads' | 'meta' | 'linkedin
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** What a campaign's objects on one platform are set to (the simulator's admin API): status and budget fields. */
+async function onPlatform(campaignId: string, channel: 'google-ads' | 'meta') {
+  const objects = (await env.sim.objects({ channel, account: 'acme' })).filter((o) => o.externalReference.startsWith(campaignId) && o.state !== 'REMOVED');
+  return objects.map((o) => (channel === 'google-ads' ? { status: o.fields.status, budget: Number(o.fields.budgetAmountMicros) / 1_000_000 } : { status: o.fields.status, budget: Number(o.fields.daily_budget) / 100 }));
+}
+
 it('monitors a running campaign: pauses the channel under the CTR threshold, moves its budget, records and publishes each decision once', async () => {
   const events = await collectDecisions();
   const { client } = env.ctx;
@@ -95,6 +101,20 @@ it('monitors a running campaign: pauses the channel under the CTR threshold, mov
     { channel: 'google', impressions: 5000, clicks: 250, spend: 100, objects: 1 },
     { channel: 'meta', impressions: 10_000, clicks: 20, spend: 40, objects: 1 },
   ]);
+  // On the platforms too: Meta's live campaign paused (at what is left of its budget), Google's
+  // carrying the moved budget (its 560 over its one creative), both published at 300.
+  const settled = await waitFor('the decisions applied on the platforms', async () => {
+    const [google, meta] = await Promise.all([onPlatform(campaignId, 'google-ads'), onPlatform(campaignId, 'meta')]);
+    return google[0]?.budget === 560 && meta[0]?.status === 'PAUSED' ? { google, meta } : undefined;
+  }, 20_000);
+  expect(settled).toEqual({ google: [{ status: 'ENABLED', budget: 560 }], meta: [{ status: 'PAUSED', budget: 40 }] });
+  // Paused on the platform, Meta's figures stand still (they do not drop): the next pass reads the same.
+  const passesAtPause = (await handle.query(campaignStateQuery)).optimization?.passes ?? 0;
+  const later = await waitFor('a pass with meta paused on the platform', async () => {
+    const v = await handle.query(campaignStateQuery);
+    return (v.optimization?.passes ?? 0) > passesAtPause ? v : undefined;
+  }, 10_000);
+  expect(later.optimization?.delivery.find((d) => d.channel === 'meta')).toMatchObject({ impressions: 10_000, clicks: 20 });
 
   // Paused, the campaign is not monitored: no pass, no next pass due.
   const paused = await handle.executeUpdate(campaignPauseUpdate, { args: [{ by: 'carol', reason: 'a look at the figures' }] });
@@ -108,6 +128,12 @@ it('monitors a running campaign: pauses the channel under the CTR threshold, mov
   // Resumed by a person, the channel is judged again only on what it delivers from then on (nothing new here): it stays active.
   const resumed = await handle.executeUpdate(campaignResumeUpdate, { args: [{ by: 'carol', channel: 'meta', reason: 'one more week' }] });
   expect(resumed.channels.find((c) => c.channel === 'meta')?.status).toBe('active');
+  // Resumed by a person, the channel's live objects run again on the platform (with the channel's budget now).
+  expect(await waitFor('meta enabled again on the platform', async () => {
+    const meta = await onPlatform(campaignId, 'meta');
+    return meta[0]?.status === 'ACTIVE' ? meta : undefined;
+  }, 20_000)).toEqual([{ status: 'ACTIVE', budget: 40 }]);
+  expect(await onPlatform(campaignId, 'google-ads')).toEqual([{ status: 'ENABLED', budget: 560 }]);
   const passesAtResume = resumed.optimization?.passes as number;
   await waitFor('two more passes', async () => ((await handle.query(campaignStateQuery)).optimization?.passes ?? 0) >= passesAtResume + 2, 15_000);
 

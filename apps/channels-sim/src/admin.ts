@@ -27,7 +27,7 @@ export function adminRouter(ctx: Context, onReset: () => void): Router {
 
   router.get('/admin/stats', (_req: Request, res: Response) => {
     const channels = ctx.store.statsByChannel();
-    const totals = { calls: 0, creates: 0, duplicates: 0, removes: 0, throttled: 0, faults: 0, validateOnly: 0 };
+    const totals = { calls: 0, creates: 0, duplicates: 0, updates: 0, removes: 0, throttled: 0, faults: 0, validateOnly: 0 };
     for (const accounts of Object.values(channels)) for (const s of Object.values(accounts)) for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += s[k];
     const live = ctx.store.objects.filter((o) => !o.removedAt);
     res.json({

@@ -2,14 +2,14 @@ import { z } from 'zod';
 import { CHANNELS, type Channel } from './channels';
 import { seededRandom } from '@fleet/shared-random';
 
-export const OPERATIONS = ['create', 'remove', 'read'] as const;
+export const OPERATIONS = ['create', 'update', 'remove', 'read'] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
 /**
  * A fault switched on through `POST /admin/faults` (or CHANNELS_SIM_FAULTS); each POST adds one.
  * - error500: the call is answered 500 and nothing is done.
  * - timeout: the call is held `delayMs`, then its connection dropped; nothing is done.
- * - lostResponse: the call is done (a create creates, a remove removes), then its connection dropped
+ * - lostResponse: the call is done (a create creates, an update updates, a remove removes), then its connection dropped
  *   before any answer: the case where only a lookup by reference tells a caller whether to create
  *   again. Reads pass it by.
  * - throttle: 429 whatever the quota (Meta: code 17, subcode 2446079).

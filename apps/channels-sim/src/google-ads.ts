@@ -1,10 +1,12 @@
 /**
- * Google Ads-like campaigns: one mutate for many operations (create, remove), all-or-nothing unless
+ * Google Ads-like campaigns: one mutate for many operations (create, update, remove), all-or-nothing unless
  * `partialFailure` (then the failed operations are reported in `partialFailureError` and the rest
  * applied), `validateOnly` checking without applying. Reviews end in a policy summary
  * (REVIEW_IN_PROGRESS -> APPROVED or DISAPPROVED with policy topics). No idempotency: a repeated
  * create is another campaign. `externalReference` is this simulator's stand-in for the tracking
- * field a caller would put its own id in.
+ * field a caller would put its own id in. An update names its campaign by resource name and the
+ * fields it sets in `updateMask` (status: ENABLED or PAUSED, budgetAmountMicros; here the budget sits
+ * on the campaign rather than in a CampaignBudget of its own).
  */
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
@@ -26,6 +28,14 @@ const createSchema = z
   })
   .refine((c) => !c.startDate || !c.endDate || c.endDate >= c.startDate, { message: 'END_DATE_BEFORE_START_DATE', path: ['endDate'] });
 
+/** The fields an update may set (named in its `updateMask`). */
+const updateSchema = z.strictObject({
+  resourceName: z.string().min(1),
+  status: z.enum(['ENABLED', 'PAUSED']).optional(),
+  budgetAmountMicros: z.number().int().min(1).optional(),
+});
+const UPDATABLE = ['status', 'budgetAmountMicros'] as const;
+
 const mutateSchema = z.strictObject({
   operations: z.array(z.record(z.string(), z.unknown())).min(1).max(5000),
   partialFailure: z.boolean().default(false),
@@ -38,7 +48,11 @@ interface GoogleAdsError {
   location: { fieldPathElements: { fieldName: string; index?: number }[] };
 }
 
-type Checked = { index: number; create: z.infer<typeof createSchema> } | { index: number; remove: SimObject } | { index: number; errors: GoogleAdsError[] };
+type Checked =
+  | { index: number; create: z.infer<typeof createSchema> }
+  | { index: number; update: SimObject; changes: Record<string, unknown> }
+  | { index: number; remove: SimObject }
+  | { index: number; errors: GoogleAdsError[] };
 
 const resourceName = (o: SimObject) => `customers/${o.account}/campaigns/${o.id}`;
 
@@ -59,7 +73,8 @@ export function googleAdsRouter(ctx: Context): Router {
   router.post(`${base}\\:mutate`, async (req: Request<{ account: string }>, res: Response) => {
     const account = req.params.account;
     const parsed = mutateSchema.safeParse(req.body);
-    const operation = parsed.success && parsed.data.operations.every((op) => 'remove' in op) ? 'remove' : 'create';
+    const every = (kind: string) => parsed.success && parsed.data.operations.every((op) => kind in op);
+    const operation = every('remove') ? 'remove' : every('update') ? 'update' : 'create';
     const admitted = await admit(ctx, dialect, account, operation, req, res);
     if (!admitted) return;
     if (!parsed.success) {
@@ -79,6 +94,10 @@ export function googleAdsRouter(ctx: Context): Router {
           if ('create' in c) {
             const { name, externalReference, ...fields } = c.create;
             return { resourceName: resourceName(ctx.store.create({ id: String(ctx.store.nextId()), channel: 'google-ads', account, externalReference, name, fields })) };
+          }
+          if ('update' in c) {
+            ctx.store.update(c.update, c.changes);
+            return { resourceName: resourceName(c.update) };
           }
           if ('remove' in c) {
             ctx.store.remove(c.remove);
@@ -127,14 +146,37 @@ function check(ctx: Context, account: string, op: Record<string, unknown>, index
     const given = (op.create ?? {}) as Record<string, unknown>;
     return { index, errors: parsed.error.issues.map((i) => error(errorCode(i, given), i.message, at('create', ...i.path))) };
   }
-  if (typeof op.remove === 'string') {
-    const match = /^customers\/([^/]+)\/campaigns\/([^/]+)$/.exec(op.remove);
+  /** The live campaign a resource name names, or the error of an update or remove of it. */
+  const target = (name: string, kind: 'update' | 'remove'): SimObject | GoogleAdsError[] => {
+    const match = /^customers\/([^/]+)\/campaigns\/([^/]+)$/.exec(name);
     const object = match?.[1] === account ? ctx.store.find('google-ads', match[2] ?? '') : undefined;
-    if (!object || object.account !== account) return { index, errors: [error({ mutateError: 'RESOURCE_NOT_FOUND' }, 'Resource was not found.', at('remove'))] };
-    if (object.removedAt) return { index, errors: [error({ campaignError: 'OPERATION_NOT_PERMITTED_FOR_REMOVED_RESOURCE' }, 'Operation is not permitted for a removed campaign.', at('remove'))] };
+    if (!object || object.account !== account) return [error({ mutateError: 'RESOURCE_NOT_FOUND' }, 'Resource was not found.', at(kind))];
+    if (object.removedAt) return [error({ campaignError: 'OPERATION_NOT_PERMITTED_FOR_REMOVED_RESOURCE' }, 'Operation is not permitted for a removed campaign.', at(kind))];
+    return object;
+  };
+  if ('update' in op) {
+    const parsed = updateSchema.safeParse(op.update);
+    if (!parsed.success) {
+      const given = (op.update ?? {}) as Record<string, unknown>;
+      return { index, errors: parsed.error.issues.map((i) => error(errorCode(i, given), i.message, at('update', ...i.path))) };
+    }
+    if (typeof op.updateMask !== 'string' || op.updateMask.trim() === '') return { index, errors: [error({ fieldMaskError: 'FIELD_MASK_MISSING' }, 'The field mask is missing.', at('updateMask'))] };
+    const paths = op.updateMask.split(',').map((p) => p.trim());
+    const unknown = paths.filter((p) => !(UPDATABLE as readonly string[]).includes(p));
+    if (unknown.length) return { index, errors: unknown.map((p) => error({ fieldMaskError: 'FIELD_NOT_FOUND' }, `The field mask names a field that cannot be updated: ${p}.`, at('updateMask'))) };
+    const { resourceName: name, ...values } = parsed.data;
+    const missing = paths.filter((p) => values[p as (typeof UPDATABLE)[number]] === undefined);
+    if (missing.length) return { index, errors: missing.map((p) => error({ fieldError: 'REQUIRED' }, `The field mask names ${p}, which the update does not set.`, at('update', p))) };
+    const object = target(name, 'update');
+    if (Array.isArray(object)) return { index, errors: object };
+    return { index, update: object, changes: Object.fromEntries(paths.map((p) => [p, values[p as (typeof UPDATABLE)[number]]])) };
+  }
+  if (typeof op.remove === 'string') {
+    const object = target(op.remove, 'remove');
+    if (Array.isArray(object)) return { index, errors: object };
     return { index, remove: object };
   }
-  return { index, errors: [error({ requestError: 'INVALID_INPUT' }, 'An operation needs create or remove.', at())] };
+  return { index, errors: [error({ requestError: 'INVALID_INPUT' }, 'An operation needs create, update or remove.', at())] };
 }
 
 /** The Google Ads error code a validation issue stands for. */

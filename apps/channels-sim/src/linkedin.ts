@@ -2,6 +2,10 @@
  * LinkedIn-like posts: POST answers 201 with the new post's URN in `x-restli-id` (no body); a post is
  * PUBLISH_REQUESTED until reviewed, then PUBLISHED or PUBLISH_FAILED. A deleted post is gone (404),
  * as is an unknown one; the admin API still lists it. No idempotency: a repeated create is another post.
+ * A post is sponsored: it carries its campaign's `status` (ACTIVE or PAUSED, as LinkedIn's ad
+ * campaigns do; a PAUSED post is not shown) and `dailyBudget` (LinkedIn's Money: amount as a decimal
+ * string), set on create and changed by a Rest.li partial update: `POST /posts/{urn}` with
+ * `X-RestLi-Method: PARTIAL_UPDATE` and `{ patch: { $set: { ... } } }`, answered 204.
  */
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
@@ -10,6 +14,12 @@ import type { SimObject } from './store';
 
 const AUTHOR = /^urn:li:organization:([A-Za-z0-9_-]+)$/;
 
+const moneySchema = z.strictObject({
+  amount: z.string().regex(/^\d+(\.\d{1,2})?$/, 'expected a decimal amount'),
+  currencyCode: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code'),
+});
+const statusSchema = z.enum(['ACTIVE', 'PAUSED']);
+
 const createSchema = z.strictObject({
   author: z.string().regex(AUTHOR, 'expected urn:li:organization:<id>'),
   commentary: z.string().min(1).max(3000),
@@ -17,6 +27,17 @@ const createSchema = z.strictObject({
   visibility: z.enum(['PUBLIC', 'CONNECTIONS']).default('PUBLIC'),
   lifecycleState: z.literal('PUBLISHED').default('PUBLISHED'),
   distribution: z.strictObject({ feedDistribution: z.enum(['MAIN_FEED', 'NONE']) }).default({ feedDistribution: 'MAIN_FEED' }),
+  status: statusSchema.default('ACTIVE'),
+  dailyBudget: moneySchema.optional(),
+});
+
+/** A partial update: what `$set` may set, at least one field. */
+const patchSchema = z.strictObject({
+  patch: z.strictObject({
+    $set: z
+      .strictObject({ status: statusSchema.optional(), dailyBudget: moneySchema.optional() })
+      .refine((set) => set.status !== undefined || set.dailyBudget !== undefined, { message: 'nothing to set: give status or dailyBudget' }),
+  }),
 });
 
 const liError = (status: number, code: string, message: string, extra: Record<string, unknown> = {}) => ({ status, code, message, ...extra });
@@ -30,6 +51,10 @@ export function linkedinRouter(ctx: Context): Router {
   };
   const accountOf = (author: unknown) => (typeof author === 'string' ? AUTHOR.exec(author)?.[1] : undefined);
   const notFound = (res: Response) => void res.status(404).json(liError(404, 'NOT_FOUND', 'Not Found', { serviceErrorCode: 100 }));
+  const invalid = (issues: z.core.$ZodIssue[]) =>
+    liError(422, 'UNPROCESSABLE_ENTITY', 'Validation failed', {
+      errorDetails: { inputErrors: issues.map((i) => ({ description: i.message, input: { inputPath: { fieldPath: i.path.join('.') || '(body)' } }, code: 'INVALID_VALUE' })) },
+    });
   /** Lists take the author, as LinkedIn's finders do. */
   async function listed(req: Request, res: Response): Promise<SimObject[] | undefined> {
     const account = accountOf(req.query.author);
@@ -43,9 +68,7 @@ export function linkedinRouter(ctx: Context): Router {
     const account = accountOf((req.body as Record<string, unknown> | undefined)?.author);
     const parsed = createSchema.safeParse(req.body);
     if (!account || !parsed.success) {
-      const issues = parsed.error?.issues ?? [];
-      const inputErrors = issues.map((i) => ({ description: i.message, input: { inputPath: { fieldPath: i.path.join('.') || '(body)' } }, code: 'INVALID_VALUE' }));
-      return void res.status(422).json(liError(422, 'UNPROCESSABLE_ENTITY', 'Validation failed', { errorDetails: { inputErrors } }));
+      return void res.status(422).json(invalid(parsed.error?.issues ?? []));
     }
     const admitted = await admit(ctx, dialect, account, 'create', req, res);
     if (!admitted) return;
@@ -74,6 +97,20 @@ export function linkedinRouter(ctx: Context): Router {
     if (!(await admit(ctx, dialect, object?.account ?? '(unknown)', 'read', req, res))) return;
     if (!object || object.removedAt) return notFound(res);
     res.json(render(object));
+  });
+
+  router.post('/linkedin/v1/posts/:urn', async (req: Request<{ urn: string }>, res: Response) => {
+    const object = ctx.store.find('linkedin', req.params.urn);
+    const admitted = await admit(ctx, dialect, object?.account ?? '(unknown)', 'update', req, res);
+    if (!admitted) return;
+    if (req.get('x-restli-method')?.toUpperCase() !== 'PARTIAL_UPDATE') {
+      return answer(res, admitted.lost, () => res.status(400).json(liError(400, 'BAD_REQUEST', 'X-RestLi-Method: PARTIAL_UPDATE is required to update a post')));
+    }
+    if (!object || object.removedAt) return notFound(res);
+    const parsed = patchSchema.safeParse(req.body);
+    if (!parsed.success) return answer(res, admitted.lost, () => res.status(422).json(invalid(parsed.error.issues)));
+    ctx.store.update(object, Object.fromEntries(Object.entries(parsed.data.patch.$set).filter(([, v]) => v !== undefined)));
+    answer(res, admitted.lost, () => res.status(204).end());
   });
 
   router.delete('/linkedin/v1/posts/:urn', async (req: Request<{ urn: string }>, res: Response) => {

@@ -3,7 +3,8 @@
  * `review_feedback` once reviewed. Every answer carries `x-business-use-case-usage` (call_count as a
  * percentage of the account's bucket); over quota the error is code 80004 (subcode 2446079), a
  * throttle fault code 17. Errors are Graph API bodies ({ error: { message, type, code, ... } }).
- * No idempotency: a repeated create is another campaign.
+ * No idempotency: a repeated create is another campaign. `POST /{id}` updates a campaign's status
+ * (ACTIVE, PAUSED) and daily budget, answering { success: true }; a deleted one cannot be updated.
  */
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
@@ -19,6 +20,15 @@ const createSchema = z.strictObject({
   daily_budget: z.coerce.number().int().min(100).optional(),
   special_ad_categories: z.array(z.string()).default([]),
 });
+
+/** What `POST /{id}` may set: at least one field. */
+const updateSchema = z
+  .strictObject({
+    status: z.enum(['ACTIVE', 'PAUSED']).optional(),
+    /** In cents of the account's currency. */
+    daily_budget: z.coerce.number().int().min(100).optional(),
+  })
+  .refine((u) => u.status !== undefined || u.daily_budget !== undefined, { message: 'nothing to update: give status or daily_budget' });
 
 let trace = 0;
 const graphError = (code: number, message: string, extra: Record<string, unknown> = {}) => ({
@@ -102,6 +112,22 @@ export function metaRouter(ctx: Context): Router {
     if (!(await admit(ctx, dialect, object?.account ?? '(unknown)', 'read', req, res))) return;
     if (!object) return notFound(res, req.params.id);
     res.json(render(object));
+  });
+
+  router.post('/meta/v1/:id', async (req: Request<{ id: string }>, res: Response) => {
+    const object = ctx.store.find('meta', req.params.id);
+    const admitted = await admit(ctx, dialect, object?.account ?? '(unknown)', 'update', req, res);
+    if (!admitted) return;
+    if (!object || object.removedAt) return notFound(res, req.params.id);
+    const parsed = updateSchema.safeParse(req.body ?? {});
+    if (!parsed.success) {
+      const fields = parsed.error.issues.map((i) => i.path.join('.') || '(body)');
+      return answer(res, admitted.lost, () =>
+        res.status(400).json(graphError(100, `(#100) Invalid parameter: ${parsed.error.issues[0]?.message ?? ''}`, { error_subcode: 1487390, error_data: { blame_field_specs: fields.map((f) => [f]) } })),
+      );
+    }
+    ctx.store.update(object, Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined)));
+    answer(res, admitted.lost, () => res.json({ success: true }));
   });
 
   router.delete('/meta/v1/:id', async (req: Request<{ id: string }>, res: Response) => {

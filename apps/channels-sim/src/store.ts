@@ -20,7 +20,14 @@ export interface SimObject {
   reviewFeedback?: { policy: string; message: string };
   /** 0 for the first object with this reference on this channel and account, n for the n-th repeat. */
   duplicateIndex: number;
+  /**
+   * When its status (`fields.status`) was PAUSED, oldest first; the last one open while it is paused.
+   * A paused object delivers nothing more: its figures stay where they were.
+   */
+  pauses: { from: string; to?: string }[];
   createdAt: string;
+  /** The last update (status, budget) a caller made. */
+  updatedAt?: string;
   reviewedAt?: string;
   removedAt?: string;
 }
@@ -30,6 +37,8 @@ export interface AccountStats {
   creates: number;
   /** Creates whose reference was already created on this channel and account (a blind retry). */
   duplicates: number;
+  /** Updates applied (status, budget), one per object. */
+  updates: number;
   removes: number;
   /** Calls answered 429 by the quota (throttle faults count under faults). */
   throttled: number;
@@ -72,7 +81,7 @@ export class Store {
   account(channel: Channel, account: string): AccountStats {
     const key = `${channel}/${account}`;
     let s = this.stats.get(key);
-    if (!s) this.stats.set(key, (s = { calls: 0, creates: 0, duplicates: 0, removes: 0, throttled: 0, faults: 0, validateOnly: 0 }));
+    if (!s) this.stats.set(key, (s = { calls: 0, creates: 0, duplicates: 0, updates: 0, removes: 0, throttled: 0, faults: 0, validateOnly: 0 }));
     return s;
   }
 
@@ -88,13 +97,32 @@ export class Store {
   /** A create, with no idempotency: a repeated reference is another object, counted as a duplicate. */
   create(input: { id: string; channel: Channel; account: string; externalReference: string; name: string; fields: Record<string, unknown> }): SimObject {
     const duplicateIndex = this.objects.filter((o) => o.channel === input.channel && o.account === input.account && o.externalReference === input.externalReference).length;
-    const object: SimObject = { ...input, review: 'PENDING_REVIEW', state: 'PENDING_REVIEW', duplicateIndex, createdAt: new Date().toISOString() };
+    const createdAt = new Date().toISOString();
+    const pauses = input.fields.status === 'PAUSED' ? [{ from: createdAt }] : [];
+    const object: SimObject = { ...input, review: 'PENDING_REVIEW', state: 'PENDING_REVIEW', duplicateIndex, pauses, createdAt };
     this.objects.push(object);
     const stats = this.account(input.channel, input.account);
     stats.creates++;
     if (duplicateIndex > 0) stats.duplicates++;
     this.startReview(object);
     return object;
+  }
+
+  /**
+   * Sets fields of a live object (the caller checked it is not removed): a status of PAUSED stops
+   * its delivery until a status other than PAUSED starts it again. Setting a value it has already
+   * changes nothing but the count.
+   */
+  update(object: SimObject, changes: Record<string, unknown>): void {
+    const at = new Date().toISOString();
+    const wasPaused = object.fields.status === 'PAUSED';
+    object.fields = { ...object.fields, ...changes };
+    const paused = object.fields.status === 'PAUSED';
+    if (paused && !wasPaused) object.pauses.push({ from: at });
+    const open = object.pauses[object.pauses.length - 1];
+    if (!paused && wasPaused && open && open.to === undefined) open.to = at;
+    object.updatedAt = at;
+    this.account(object.channel, object.account).updates++;
   }
 
   remove(object: SimObject): void {
@@ -148,11 +176,17 @@ export class Store {
   }
 
   /**
-   * Cumulative delivery, growing with the time the object was active (until removed); none while
-   * created PAUSED or before its review; fixed figures when a delivery setting matches it.
+   * Cumulative delivery, growing with the time the object was active since its review (until
+   * removed; paused spans do not count, so a paused object's figures stay where they were); none
+   * before its review or while it has been paused ever since (created PAUSED); fixed figures when a
+   * delivery setting matches an object that has delivered.
    */
   delivery(object: SimObject, now = Date.now()) {
-    if (object.review !== 'ACTIVE' || !object.reviewedAt || object.fields.status === 'PAUSED') return { impressions: 0, clicks: 0, spend: 0 };
+    if (object.review !== 'ACTIVE' || !object.reviewedAt) return { impressions: 0, clicks: 0, spend: 0 };
+    const from = Date.parse(object.reviewedAt);
+    const end = object.removedAt ? Date.parse(object.removedAt) : now;
+    const activeMs = this.activeMs(object, from, end);
+    if (activeMs <= 0 && object.fields.status === 'PAUSED') return { impressions: 0, clicks: 0, spend: 0 };
     const fixed = [...this.deliverySettings]
       .reverse()
       .find((d) => d.channel === object.channel && (d.account === undefined || d.account === object.account) && (d.referencePrefix === undefined || object.externalReference.startsWith(d.referencePrefix)));
@@ -161,11 +195,21 @@ export class Store {
     const impressionsPerSecond = between(random, 20, 200);
     const ctr = between(random, 0.002, 0.05);
     const costPerClick = between(random, 0.2, 2);
-    const end = object.removedAt ? Date.parse(object.removedAt) : now;
-    const seconds = Math.max(0, (end - Date.parse(object.reviewedAt)) / 1000);
+    const seconds = activeMs / 1000;
     const impressions = Math.floor(impressionsPerSecond * seconds);
     const clicks = Math.floor(impressions * ctr);
     return { impressions, clicks, spend: Math.round(clicks * costPerClick * 100) / 100 };
+  }
+
+  /** The time in [from, end] the object was not paused. */
+  private activeMs(object: SimObject, from: number, end: number): number {
+    let paused = 0;
+    for (const p of object.pauses) {
+      const start = Math.max(from, Date.parse(p.from));
+      const stop = Math.min(end, p.to === undefined ? end : Date.parse(p.to));
+      if (stop > start) paused += stop - start;
+    }
+    return Math.max(0, end - from - paused);
   }
 
   reset(): void {

@@ -255,6 +255,119 @@ describe('channels-sim: platforms', () => {
     expect(linkedin.elements).toEqual([]);
   });
 
+  it('updates live objects: google-ads mutate update with its field mask, meta POST /{id}, linkedin PARTIAL_UPDATE; a removed one refuses', async () => {
+    const fast = { ratePerSecond: 1000 };
+    const { sim, call, json, stats } = await setup({ quotas: { 'google-ads': fast, meta: fast, linkedin: fast } });
+    // Google Ads-like: an update operation sets the fields its mask names, and only those.
+    const created = await json<{ results: { resourceName: string }[] }>('POST', MUTATE, { operations: [gCreate('u1')] });
+    const resourceName = created.results[0]?.resourceName as string;
+    const campaign = `/google-ads/v1/customers/123/campaigns/${resourceName.split('/').pop()}`;
+    const update = (fields: Record<string, unknown>, updateMask?: string) => ({ update: { resourceName, ...fields }, ...(updateMask === undefined ? {} : { updateMask }) });
+    expect(await json('POST', MUTATE, { operations: [update({ status: 'PAUSED', budgetAmountMicros: 9_000_000 }, 'status,budgetAmountMicros')] })).toEqual({ results: [{ resourceName }] });
+    expect(await json('GET', campaign)).toMatchObject({ status: 'PAUSED', budgetAmountMicros: 9_000_000 });
+    await json('POST', MUTATE, { operations: [update({ status: 'ENABLED', budgetAmountMicros: 1 }, 'status')] });
+    expect(await json('GET', campaign)).toMatchObject({ status: 'ENABLED', budgetAmountMicros: 9_000_000 });
+    const refusal = async (operation: Record<string, unknown>) => {
+      const r = await call('POST', MUTATE, { operations: [operation] });
+      expect(r.status).toBe(400);
+      return ((await r.json()) as { error: { details: { errors: { errorCode: Record<string, string> }[] }[] } }).error.details[0]?.errors.map((e) => e.errorCode);
+    };
+    expect(await refusal(update({ status: 'PAUSED' }))).toEqual([{ fieldMaskError: 'FIELD_MASK_MISSING' }]);
+    expect(await refusal(update({ status: 'PAUSED' }, 'status,name'))).toEqual([{ fieldMaskError: 'FIELD_NOT_FOUND' }]);
+    expect(await refusal(update({ status: 'PAUSED' }, 'status,budgetAmountMicros'))).toEqual([{ fieldError: 'REQUIRED' }]);
+    expect(await refusal(update({ status: 'STOPPED' }, 'status'))).toEqual([{ fieldError: 'INVALID_VALUE' }]);
+    expect(await refusal({ update: { resourceName: 'customers/123/campaigns/999', status: 'PAUSED' }, updateMask: 'status' })).toEqual([{ mutateError: 'RESOURCE_NOT_FOUND' }]);
+    await json('POST', MUTATE, { operations: [{ remove: resourceName }] });
+    expect(await refusal(update({ status: 'PAUSED' }, 'status'))).toEqual([{ campaignError: 'OPERATION_NOT_PERMITTED_FOR_REMOVED_RESOURCE' }]);
+    expect(await stats('google-ads', '123')).toMatchObject({ creates: 1, updates: 2, removes: 1 });
+
+    // Meta-like: POST /{id} sets status and daily_budget; effective_status follows the configured one once reviewed.
+    const { id } = await json<{ id: string }>('POST', '/meta/v1/act_77/campaigns', metaCreate('u2'));
+    expect(await json('POST', `/meta/v1/${id}`, { status: 'PAUSED', daily_budget: 2500 })).toEqual({ success: true });
+    expect(await json('GET', `/meta/v1/${id}`)).toMatchObject({ configured_status: 'PAUSED', status: 'PAUSED', daily_budget: 2500 });
+    const empty = await call('POST', `/meta/v1/${id}`, {});
+    expect(empty.status).toBe(400);
+    expect(await empty.json()).toMatchObject({ error: { code: 100, error_subcode: 1487390 } });
+    expect((await call('POST', `/meta/v1/${id}`, { daily_budget: 50 })).status).toBe(400);
+    await json('DELETE', `/meta/v1/${id}`);
+    const deleted = await call('POST', `/meta/v1/${id}`, { status: 'ACTIVE' });
+    expect(deleted.status).toBe(400);
+    expect(await deleted.json()).toMatchObject({ error: { code: 100, error_subcode: 33 } });
+    expect(await stats('meta', '77')).toMatchObject({ updates: 1 });
+
+    // LinkedIn-like: a sponsored post's status and daily budget, by a Rest.li partial update.
+    const posted = await call('POST', '/linkedin/v1/posts', { ...post('u3'), dailyBudget: { amount: '20.00', currencyCode: 'EUR' } });
+    expect(posted.status).toBe(201);
+    const urn = posted.headers.get('x-restli-id') ?? '';
+    const path = `/linkedin/v1/posts/${encodeURIComponent(urn)}`;
+    expect(await json('GET', path)).toMatchObject({ status: 'ACTIVE', dailyBudget: { amount: '20.00', currencyCode: 'EUR' } });
+    const patch = (body: unknown, method: string | null = 'PARTIAL_UPDATE') =>
+      fetch(`${sim.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(method ? { 'x-restli-method': method } : {}) }, body: JSON.stringify(body) });
+    const patched = await patch({ patch: { $set: { status: 'PAUSED', dailyBudget: { amount: '35.50', currencyCode: 'EUR' } } } });
+    expect(patched.status).toBe(204);
+    expect(await json('GET', path)).toMatchObject({ status: 'PAUSED', dailyBudget: { amount: '35.50', currencyCode: 'EUR' }, commentary: 'Spring offers are here' });
+    expect((await patch({ patch: { $set: { status: 'ACTIVE' } } }, null)).status).toBe(400);
+    const invalid = await patch({ patch: { $set: { dailyBudget: { amount: 'lots', currencyCode: 'EUR' } } } });
+    expect(invalid.status).toBe(422);
+    expect(await invalid.json()).toMatchObject({ errorDetails: { inputErrors: [expect.objectContaining({ input: { inputPath: { fieldPath: 'patch.$set.dailyBudget.amount' } } })] } });
+    expect((await patch({ patch: { $set: {} } })).status).toBe(422);
+    expect((await patch({ patch: { $set: { status: 'ACTIVE' } } })).status).toBe(204);
+    expect(await json('GET', path)).toMatchObject({ status: 'ACTIVE' });
+    await call('DELETE', path);
+    expect((await patch({ patch: { $set: { status: 'PAUSED' } } })).status).toBe(404);
+    expect(await stats('linkedin', '42')).toMatchObject({ updates: 2 });
+  });
+
+  it('updates go through the quota and the faults like every call', async () => {
+    const { call, json, objects } = await setup();
+    const { id } = await json<{ id: string }>('POST', '/meta/v1/act_77/campaigns', metaCreate('q1'));
+    await json('POST', '/admin/quotas', { channel: 'meta', account: '77', ratePerSecond: 0.5, burst: 1 });
+    expect((await call('POST', `/meta/v1/${id}`, { status: 'PAUSED' })).status).toBe(200);
+    const throttled = await call('POST', `/meta/v1/${id}`, { status: 'ACTIVE' });
+    expect(throttled.status).toBe(429);
+    expect(throttled.headers.get('retry-after')).toBe('2');
+    expect((await objects('?channel=meta'))[0]?.fields.status).toBe('PAUSED');
+
+    await json('POST', '/admin/faults', { kind: 'error500', channel: 'google-ads', operation: 'update', count: 1 });
+    const created = await json<{ results: { resourceName: string }[] }>('POST', MUTATE, { operations: [gCreate('q2')] });
+    const operation = { update: { resourceName: created.results[0]?.resourceName, status: 'PAUSED' }, updateMask: 'status' };
+    expect((await call('POST', MUTATE, { operations: [operation] })).status).toBe(500);
+    expect((await objects('?channel=google-ads'))[0]?.fields.status).toBe('ENABLED');
+    expect((await call('POST', MUTATE, { operations: [operation] })).status).toBe(200);
+    expect((await objects('?channel=google-ads'))[0]?.fields.status).toBe('PAUSED');
+  });
+
+  it('a paused object delivers nothing more: its figures stay, and grow again once enabled; fixed figures only once it has delivered', async () => {
+    const { json, reviewed } = await setup();
+    const figures = async (reference: string) => {
+      const row = (await json<{ data: { impressions: string; clicks: string }[] }>('GET', `/meta/v1/act_5/campaigns/stats?external_reference=${reference}`)).data[0];
+      return Number(row?.impressions);
+    };
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const { id } = await json<{ id: string }>('POST', '/meta/v1/act_5/campaigns', metaCreate('p1'));
+    await reviewed(id);
+    await sleep(200);
+    await json('POST', `/meta/v1/${id}`, { status: 'PAUSED' });
+    const atPause = await figures('p1');
+    expect(atPause).toBeGreaterThan(0);
+    await sleep(300);
+    expect(await figures('p1')).toBe(atPause);
+    await json('POST', `/meta/v1/${id}`, { status: 'ACTIVE' });
+    await sleep(300);
+    expect(await figures('p1')).toBeGreaterThan(atPause);
+
+    // Fixed figures: none for an object created PAUSED, until it is enabled; kept when paused again.
+    await json('POST', '/admin/delivery', { channel: 'meta', referencePrefix: 'fx', impressions: 5000, clicks: 40, spend: 12 });
+    const { id: fixed } = await json<{ id: string }>('POST', '/meta/v1/act_5/campaigns', { ...metaCreate('fx1'), status: 'PAUSED' });
+    await reviewed(fixed);
+    expect(await figures('fx1')).toBe(0);
+    await json('POST', `/meta/v1/${fixed}`, { status: 'ACTIVE' });
+    await sleep(20);
+    expect(await figures('fx1')).toBe(5000);
+    await json('POST', `/meta/v1/${fixed}`, { status: 'PAUSED' });
+    expect(await figures('fx1')).toBe(5000);
+  });
+
   it('admin: objects by channel and reference, stats per channel and account, reset', async () => {
     const { call, json, objects } = await setup();
     await json('POST', MUTATE, { operations: [gCreate('a1'), gCreate('a1')] });

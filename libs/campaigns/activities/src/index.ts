@@ -9,10 +9,11 @@ import { createContentActivities, type ContentWriter } from './content.activitie
 import type { CampaignsActivityDeps } from './deps';
 import { createMonitorActivities } from './monitor.activities';
 import { createPublishActivities } from './publish.activities';
+import { createSettingsActivities } from './settings.activities';
 
 export type { CampaignsActivityDeps } from './deps';
 export type { ContentWriter } from './content.activities';
-export type { ChannelPlatform, PlatformObject, PlatformsConfig } from './channels/platforms';
+export type { ChannelPlatform, PlatformObject, PlatformSettings, PlatformsConfig } from './channels/platforms';
 export type { DeliveryReader, ReferenceDelivery } from './channels/stats';
 export { campaignMessageId } from './channels/smtp';
 export { retryAfterMs, exhaustedForMs } from './channels/http';
@@ -37,6 +38,7 @@ export function createCampaignsActivities(deps: CampaignsActivityDeps & { channe
       ...createCampaignActivities(deps),
       ...createContentActivities(deps, deps.writer),
       ...createPublishActivities(deps, { platforms, mailer }),
+      ...createSettingsActivities(deps, platforms),
       ...createAnalyticsActivities(deps),
       ...createMonitorActivities(deps, createDeliveryReaders(limiter, deps.channels.platforms)),
     },

@@ -26,6 +26,24 @@ export interface PublishResult {
   found: boolean;
 }
 
+/**
+ * What a channel's live objects on its platform are kept at: running or paused, and the channel's
+ * budget per creative. The workflow sends it after an optimization decision (a paused channel, a
+ * moved budget) and after a person pauses or resumes the channel.
+ */
+export interface ChannelSettingsRequest {
+  campaignId: string;
+  channel: Channel;
+  /** The channel's live objects: each creative's reference and the platform's id of it. */
+  objects: { reference: string; externalId: string }[];
+  status: 'active' | 'paused';
+  /** The channel's budget per creative, as `PublishRequest.budget` is computed. */
+  budget: number;
+  currency: string;
+  /** The workflow's time of the change (recorded, never decided on). */
+  at: string;
+}
+
 export interface ReviewResult {
   status: 'approved' | 'disapproved';
   feedback: string | null;
@@ -49,6 +67,13 @@ export interface CampaignsActivities {
   publishCreative(input: PublishRequest): Promise<PublishResult>;
   /** Polls the platform's review of a creative (heartbeating) until it decides; records the outcome and its event. */
   awaitReview(input: { campaignId: string; channel: Channel; creative: number; reference: string; externalId: string; pollSeconds: number }): Promise<ReviewResult>;
+  /**
+   * Sets the status and budget of a channel's live objects on its platform, one call per object
+   * through the channel's limiter; an object gone from the platform is counted absent. Idempotent:
+   * setting a status or a budget to a value is the same however often it is done. E-mail has no
+   * live objects (nothing is set).
+   */
+  applyChannelSettings(input: ChannelSettingsRequest): Promise<{ updated: number; absent: number }>;
   /** Removes a creative found by its reference (compensation); records it. E-mail cannot be unsent: recorded as irreversible. */
   unpublishCreative(input: { campaignId: string; channel: Channel; creative: number; reference: string; at: string }): Promise<{ outcome: 'removed' | 'absent' | 'irreversible' }>;
   /**

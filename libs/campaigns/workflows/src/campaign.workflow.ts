@@ -104,6 +104,21 @@ const compensators = Object.fromEntries(
     }),
   ]),
 ) as Record<Channel, ActivityInterfaceFor<CampaignsActivities>>;
+// Setting the status and budget of a channel's live objects, on its rate-limited queue like its
+// publishes: 429s and 5xx retried within the window, a refusal (4xx) at once. Idempotent (a value set
+// again is the same), so a cancelled one is not waited out: compensation removes the objects anyway.
+const settingsAppliers = Object.fromEntries(
+  CHANNELS.map((c) => [
+    c,
+    proxyActivities<CampaignsActivities>({
+      taskQueue: publishTaskQueue(c),
+      startToCloseTimeout: '1 minute',
+      heartbeatTimeout: '10 seconds',
+      scheduleToCloseTimeout: '30 minutes',
+      retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+    }),
+  ]),
+) as Record<Channel, ActivityInterfaceFor<CampaignsActivities>>;
 
 /** Creatives of one channel in flight at once per campaign (publish and review): a pause stops the rest before they go. */
 const INFLIGHT_PER_CHANNEL = 2;
@@ -114,6 +129,9 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const refusedCreate = (): never => {
   throw ApplicationFailure.nonRetryable('the campaign input is invalid', 'InvalidCampaign');
 };
+
+/** What a live object on its platform runs with. */
+type PlatformSettings = { status: 'active' | 'paused'; budget: number };
 
 /** A change as the workflow makes it: numbered and timed when it is made. */
 type ChangeInput = CampaignChange extends infer C ? (C extends CampaignChange ? Omit<C, 'seq' | 'at'> : never) : never;
@@ -131,6 +149,8 @@ type ChangeInput = CampaignChange extends infer C ? (C extends CampaignChange ? 
  * With an optimization rule, a monitor reads each channel's delivery every `monitorEverySeconds` of
  * running time (a durable timer; never while paused) and applies the rule: a channel paused as a
  * person would pause it, its remaining budget moved, each decision recorded and published.
+ * A channel's objects already live on its platform follow: paused with their channel (by the rule or
+ * by a person), running again when a person resumes it, their budget the channel's per creative.
  */
 export async function campaignWorkflow(raw: CreateCampaignRequest): Promise<CampaignView> {
   const { campaign: contract } = campaignsDomain.workflows;
@@ -217,6 +237,8 @@ export async function campaignWorkflow(raw: CreateCampaignRequest): Promise<Camp
   const dispatched: CreativeView[] = [];
   /** Of those, the ones the platform confirmed, in the order it did. */
   const published_: CreativeView[] = [];
+  /** Per live creative (by reference), the status and budget its platform was last given: by its publish, then by `applyChannelSettings`. */
+  const onPlatform = new Map<string, PlatformSettings>();
 
   const fail = (reason: string) => {
     if (view.failure || cancelRequest) return;
@@ -338,6 +360,58 @@ export async function campaignWorkflow(raw: CreateCampaignRequest): Promise<Camp
     }
   });
 
+  const creativesOf = new Map(input.channels.map((p) => [p.channel, p.creatives]));
+  /**
+   * What a channel's live objects should run with: paused while the channel is paused (by a person
+   * or the rule; an auto-pause only holds back what is not out yet), its budget shared by its creatives.
+   */
+  const wantedOnPlatform = (ch: ChannelView): PlatformSettings => ({ status: ch.status === 'paused' ? 'paused' : 'active', budget: ch.budget / (creativesOf.get(ch.channel) ?? 1) });
+  /** The first channel (in the campaign's order) with live objects whose platform settings differ from what it should run with. */
+  const outOfStep = (): { ch: ChannelView; wanted: PlatformSettings; creatives: CreativeView[] } | undefined => {
+    for (const ch of view.channels) {
+      if (ch.channel === 'email') continue;
+      const wanted = wantedOnPlatform(ch);
+      const creatives = view.creatives.filter((c) => {
+        const given = c.channel === ch.channel && c.externalId !== null && c.status !== 'unpublished' ? onPlatform.get(c.reference) : undefined;
+        return given !== undefined && (given.status !== wanted.status || given.budget !== wanted.budget);
+      });
+      if (creatives.length) return { ch, wanted, creatives };
+    }
+    return undefined;
+  };
+  /**
+   * Keeps the live objects in step with their channels while the campaign runs: once a decision is
+   * made (or a person pauses or resumes a channel), the channel's live objects are given its status
+   * and budget, one channel at a time, on its queue. The last word wins: a pause and a resume in
+   * quick succession end with the objects running. A failure (a refusal, or retries past their
+   * window) leaves them as they were, noted in the monitor's last error; the channel's next change
+   * sets them again.
+   */
+  const keepPlatformsInStep = async (): Promise<void> => {
+    const campaignId = view.campaignId as string;
+    for (;;) {
+      await condition(() => ended || outOfStep() !== undefined);
+      const next = outOfStep();
+      if (!next) return;
+      const { ch, wanted, creatives } = next;
+      try {
+        await settingsAppliers[ch.channel].applyChannelSettings({
+          campaignId,
+          channel: ch.channel,
+          objects: creatives.map((c) => ({ reference: c.reference, externalId: c.externalId as string })),
+          status: wanted.status,
+          budget: wanted.budget,
+          currency: input.budget.currency,
+          at: iso(Date.now()),
+        });
+      } catch (err) {
+        if (isCancellation(err)) throw err;
+        if (view.optimization) view.optimization.lastError = `${ch.channel}: its live objects could not be set ${wanted.status}: ${rootCauseMessage(err)}`;
+      }
+      for (const c of creatives) onPlatform.set(c.reference, wanted);
+    }
+  };
+
   /** `creatives` of the channel share its budget, as it stands when each goes out (the monitor may have moved some). */
   const publishCreative = async (c: CreativeView, creatives: number): Promise<void> => {
     const ch = channelOf(c.channel);
@@ -354,6 +428,7 @@ export async function campaignWorkflow(raw: CreateCampaignRequest): Promise<Camp
       c.error = null;
       inflight.set(c.channel, (inflight.get(c.channel) ?? 0) + 1);
       publishesInFlight += 1;
+      const budget = ch.budget / creatives;
       try {
         const published = await publishers[c.channel].publishCreative({
           campaignId,
@@ -361,13 +436,15 @@ export async function campaignWorkflow(raw: CreateCampaignRequest): Promise<Camp
           creative: c.creative,
           reference: c.reference,
           content: c.content as NonNullable<CreativeView['content']>,
-          budget: ch.budget / creatives,
+          budget,
           currency: input.budget.currency,
           recipients: c.channel === 'email' ? input.recipients : [],
           at: iso(Date.now()),
         });
         c.externalId = published.externalId;
         c.status = published.status;
+        // Created running at the budget of its dispatch: a pause or a move meanwhile is applied to it next.
+        onPlatform.set(c.reference, { status: 'active', budget });
         if (!published_.includes(c)) published_.push(c);
       } catch (err) {
         if (isCancellation(err)) {
@@ -537,22 +614,21 @@ export async function campaignWorkflow(raw: CreateCampaignRequest): Promise<Camp
     if (startAt > Date.now()) await sleep(startAt - Date.now());
     moveTo('running', null, 'start time reached');
 
-    const creativesOf = new Map(input.channels.map((p) => [p.channel, p]));
     // Settled, never rejected: a cancelled creative leaves no unhandled rejection behind the saga.
-    const publishing = Promise.allSettled(
-      view.creatives.map((c) => {
-        const plan = creativesOf.get(c.channel) as (typeof input.channels)[number];
-        return publishCreative(c, plan.creatives);
-      }),
-    );
+    const publishing = Promise.allSettled(view.creatives.map((c) => publishCreative(c, creativesOf.get(c.channel) ?? 1)));
     // The monitor ends with the campaign; a cancellation reaches it through the scope.
     const monitoring = monitor().catch((err: unknown) => {
       if (!isCancellation(err)) fail(`monitor: ${rootCauseMessage(err)}`);
+    });
+    // Live objects follow their channels until the end (what is pending then is still applied).
+    const inStep = keepPlatformsInStep().catch((err: unknown) => {
+      if (!isCancellation(err)) fail(`platform settings: ${rootCauseMessage(err)}`);
     });
     if (endAt > Date.now()) await sleep(endAt - Date.now());
     ended = true;
     await publishing;
     await monitoring;
+    await inStep;
     if (input.partialFailure === 'best-effort' && !view.creatives.some((c) => c.status === 'approved')) {
       fail('best-effort: no creative was published on any channel');
       return;

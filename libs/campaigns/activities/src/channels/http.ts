@@ -23,7 +23,7 @@ export interface PlatformResponse {
  * the usage header) and throws a retryable failure with that delay; an empty bucket (remaining 0) sets it without waiting for a refusal; a 5xx or
  * no answer is retryable; other answers (2xx, 4xx) are the caller's to read.
  */
-export async function callPlatform(limiter: ChannelLimiter, channel: string, url: string, init: { method: string; body?: unknown; timeoutMs?: number }): Promise<PlatformResponse> {
+export async function callPlatform(limiter: ChannelLimiter, channel: string, url: string, init: { method: string; body?: unknown; headers?: Record<string, string>; timeoutMs?: number }): Promise<PlatformResponse> {
   await limiter.acquire(channel);
   const context = activityContext();
   const signals = [AbortSignal.timeout(init.timeoutMs ?? 15_000), ...(context ? [context.cancellationSignal] : [])];
@@ -31,7 +31,7 @@ export async function callPlatform(limiter: ChannelLimiter, channel: string, url
   try {
     response = await fetch(url, {
       method: init.method,
-      headers: init.body === undefined ? undefined : { 'content-type': 'application/json' },
+      headers: { ...(init.body === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
       signal: AbortSignal.any(signals),
     });

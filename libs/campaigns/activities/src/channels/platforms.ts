@@ -9,6 +9,14 @@ export interface PlatformObject {
   feedback: string | null;
 }
 
+/** What the workflow keeps a channel's live objects at: running or paused, and the budget of each (the channel's per creative). */
+export interface PlatformSettings {
+  status: 'active' | 'paused';
+  /** In `currency`, per object: as `PublishRequest.budget`. */
+  budget: number;
+  currency: string;
+}
+
 /**
  * What publishing needs of an ad or social platform. None takes an idempotency key, so `find` (by
  * the creative's external reference) comes before every `create`.
@@ -21,6 +29,11 @@ export interface ChannelPlatform {
   read(externalId: string): Promise<PlatformObject | undefined>;
   /** Removes the object; one already gone is no error. */
   remove(externalId: string): Promise<void>;
+  /**
+   * Sets a live object's status and budget, answering `absent` for one gone from the platform (a
+   * removed object runs no more). Setting values it has already changes nothing: a repeat is safe.
+   */
+  update(externalId: string, settings: PlatformSettings): Promise<'updated' | 'absent'>;
 }
 
 export interface PlatformsConfig {
@@ -34,6 +47,11 @@ type AdChannel = Exclude<Channel, 'email'>;
 
 const json = (r: PlatformResponse) => (r.body ?? {}) as Record<string, unknown>;
 const q = encodeURIComponent;
+
+// Budgets in each platform's unit, the same on create and update (each platform's minimum at least).
+const googleMicros = (budget: number) => Math.max(1, Math.round(budget * 1_000_000));
+const metaCents = (budget: number) => Math.max(100, Math.round(budget * 100));
+const linkedinMoney = (budget: number, currency: string) => ({ amount: Math.max(0.01, budget).toFixed(2), currencyCode: currency });
 
 /** Google Ads-like: mutate operations, a policy summary per campaign. */
 function google(limiter: ChannelLimiter, { baseUrl, account }: PlatformsConfig): ChannelPlatform {
@@ -58,7 +76,7 @@ function google(limiter: ChannelLimiter, { baseUrl, account }: PlatformsConfig):
     },
     async create(p) {
       const name = `${p.content.headline} (${p.reference})`.slice(0, 255);
-      const created = await mutate({ create: { name, externalReference: p.reference, status: 'ENABLED', budgetAmountMicros: Math.max(1, Math.round(p.budget * 1_000_000)) } });
+      const created = await mutate({ create: { name, externalReference: p.reference, status: 'ENABLED', budgetAmountMicros: googleMicros(p.budget) } });
       if (!created) throw new Error('google mutate answered no resource name');
       return created;
     },
@@ -75,6 +93,13 @@ function google(limiter: ChannelLimiter, { baseUrl, account }: PlatformsConfig):
       const text = JSON.stringify(r.body);
       if (r.status === 400 && /RESOURCE_NOT_FOUND|REMOVED_RESOURCE/.test(text)) return;
       throw refused('google remove', r);
+    },
+    async update(externalId, settings) {
+      const operation = { update: { resourceName: externalId, status: settings.status === 'paused' ? 'PAUSED' : 'ENABLED', budgetAmountMicros: googleMicros(settings.budget) }, updateMask: 'status,budgetAmountMicros' };
+      const r = await call(`${base}:mutate`, 'POST', { operations: [operation], partialFailure: false });
+      if (r.status === 200) return 'updated';
+      if (r.status === 400 && /RESOURCE_NOT_FOUND|REMOVED_RESOURCE/.test(JSON.stringify(r.body))) return 'absent';
+      throw refused('google update', r);
     },
   };
 }
@@ -98,7 +123,7 @@ function meta(limiter: ChannelLimiter, { baseUrl, account }: PlatformsConfig): C
       return ((json(r).data ?? []) as Record<string, unknown>[]).map(toObject).find((o) => o.review !== 'removed');
     },
     async create(p) {
-      const body = { name: `${p.content.headline} (${p.reference})`.slice(0, 400), external_reference: p.reference, objective: 'OUTCOME_TRAFFIC', status: 'ACTIVE', daily_budget: Math.max(100, Math.round(p.budget * 100)) };
+      const body = { name: `${p.content.headline} (${p.reference})`.slice(0, 400), external_reference: p.reference, objective: 'OUTCOME_TRAFFIC', status: 'ACTIVE', daily_budget: metaCents(p.budget) };
       const r = await call(`${base}/act_${q(account)}/campaigns`, 'POST', body);
       if (r.status !== 200) throw refused('meta create', r);
       return String(json(r).id);
@@ -114,14 +139,20 @@ function meta(limiter: ChannelLimiter, { baseUrl, account }: PlatformsConfig): C
       if (r.status === 200 || isGone(r)) return;
       throw refused('meta remove', r);
     },
+    async update(externalId, settings) {
+      const r = await call(`${base}/${q(externalId)}`, 'POST', { status: settings.status === 'paused' ? 'PAUSED' : 'ACTIVE', daily_budget: metaCents(settings.budget) });
+      if (r.status === 200) return 'updated';
+      if (isGone(r)) return 'absent';
+      throw refused('meta update', r);
+    },
   };
 }
 
-/** LinkedIn-like: organization posts, PUBLISH_REQUESTED until reviewed. */
+/** LinkedIn-like: organization posts (sponsored: a campaign status and a daily budget), PUBLISH_REQUESTED until reviewed. */
 function linkedin(limiter: ChannelLimiter, { baseUrl, account }: PlatformsConfig): ChannelPlatform {
   const base = `${baseUrl}/linkedin/v1/posts`;
   const author = `urn:li:organization:${account}`;
-  const call = (url: string, method: string, body?: unknown) => callPlatform(limiter, 'linkedin', url, { method, body });
+  const call = (url: string, method: string, body?: unknown, headers?: Record<string, string>) => callPlatform(limiter, 'linkedin', url, { method, body, headers });
   const toObject = (o: Record<string, unknown>): PlatformObject => {
     const state = String(o.lifecycleState);
     const failure = ((o.lifecycleStateInfo ?? {}) as { failureReason?: { policy: string; message: string } }).failureReason;
@@ -136,7 +167,7 @@ function linkedin(limiter: ChannelLimiter, { baseUrl, account }: PlatformsConfig
     },
     async create(p) {
       const commentary = `${p.content.headline}\n\n${p.content.body}\n\n${p.content.callToAction}`.slice(0, 3000);
-      const r = await call(base, 'POST', { author, commentary, externalReference: p.reference, visibility: 'PUBLIC', lifecycleState: 'PUBLISHED' });
+      const r = await call(base, 'POST', { author, commentary, externalReference: p.reference, visibility: 'PUBLIC', lifecycleState: 'PUBLISHED', status: 'ACTIVE', dailyBudget: linkedinMoney(p.budget, p.currency) });
       const id = r.headers.get('x-restli-id');
       if (r.status !== 201 || !id) throw refused('linkedin create', r);
       return id;
@@ -151,6 +182,13 @@ function linkedin(limiter: ChannelLimiter, { baseUrl, account }: PlatformsConfig
       const r = await call(`${base}/${q(externalId)}`, 'DELETE');
       if (r.status === 204 || r.status === 200 || r.status === 404) return;
       throw refused('linkedin remove', r);
+    },
+    async update(externalId, settings) {
+      const patch = { patch: { $set: { status: settings.status === 'paused' ? 'PAUSED' : 'ACTIVE', dailyBudget: linkedinMoney(settings.budget, settings.currency) } } };
+      const r = await call(`${base}/${q(externalId)}`, 'POST', patch, { 'x-restli-method': 'PARTIAL_UPDATE' });
+      if (r.status === 204 || r.status === 200) return 'updated';
+      if (r.status === 404) return 'absent';
+      throw refused('linkedin update', r);
     },
   };
 }
