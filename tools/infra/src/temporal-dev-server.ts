@@ -21,11 +21,24 @@ export interface TemporalDevServer {
   stop(): Promise<void>;
 }
 
+/**
+ * Dynamic config the dev server is started with, over the CLI's own defaults.
+ *
+ * `system.forceSearchAttributesCacheRefreshOnRead`: the CLI turns it on (so a search attribute just
+ * added is seen at once; "should not be turned on in production", says the server), which makes
+ * every visibility row read cluster metadata from the database: a listing of 1,000 schedules made
+ * about 2,000 such reads, cost the server 150-700 ms of CPU and, listed back to back, hit the
+ * frontend's persistence rate limit ("System Persistence Max QPS Reached"). With SQLite visibility
+ * the custom search attributes are columns allocated up front (adding one only names an alias in
+ * the namespace), so the cache it bypasses never changes: turned off, as in production.
+ */
+const DYNAMIC_CONFIG: [string, unknown][] = [['system.forceSearchAttributesCacheRefreshOnRead', false]];
+
 /** Starts `temporal server start-dev` and resolves when its frontend answers health checks. */
 export async function startTemporalDevServer(options: TemporalDevServerOptions): Promise<TemporalDevServer> {
   const cli = resolveTemporalCli();
   const namespace = options.namespace ?? 'default';
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--log-level', 'warn'];
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--log-level', 'warn', ...DYNAMIC_CONFIG.flatMap(([key, value]) => ['--dynamic-config-value', `${key}=${JSON.stringify(value)}`])];
   if (options.uiPort) args.push('--ui-port', String(options.uiPort));
   else args.push('--headless');
   if (options.dbFile) args.push('--db-filename', options.dbFile);

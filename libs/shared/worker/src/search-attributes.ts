@@ -19,15 +19,22 @@ const ALREADY_EXISTS = 6;
 const UNIMPLEMENTED = 12;
 const KIND_OF = new Map<number, SearchAttributeKind>(Object.entries(INDEXED_TYPE).map(([kind, type]) => [type, kind as SearchAttributeKind]));
 
-/** The operator calls used here: a client `Connection` or a worker's `NativeConnection` both have them. */
+/** The calls used here: a client `Connection` or a worker's `NativeConnection` both have them. */
 export interface OperatorConnection {
   operatorService: Pick<Connection['operatorService'], 'listSearchAttributes' | 'addSearchAttributes'>;
+  workflowService: Pick<Connection['workflowService'], 'countWorkflowExecutions'>;
 }
 
 export interface EnsureSearchAttributesOptions {
   logger?: Logger;
-  /** How long to wait for attributes just added to be listed (usable in visibility queries). */
+  /** How long to wait for attributes just added to be listed and usable in visibility queries. */
   visibleWithinMs?: number;
+  /**
+   * The server's namespace cache refresh interval (`system.namespaceCacheRefreshInterval`, 2 s by
+   * default): each Temporal service learns a namespace's new attributes at its next refresh, so a
+   * workflow's upsert is validated against them only that long after they were added.
+   */
+  namespaceRefreshMs?: number;
 }
 
 export interface EnsuredSearchAttributes {
@@ -46,14 +53,14 @@ async function listCustom(connection: OperatorConnection, namespace: string): Pr
  * lacks only: listed first, the missing ones added in one call. A worker starting alongside another
  * may add them first (ALREADY_EXISTS): tolerated, as long as the listing then shows each with the
  * kind asked for. An attribute already registered with another kind is an error naming it, since
- * the workflows' upserts would fail. Resolves once every attribute is listed, so a visibility query
- * right after may name it.
+ * the workflows' upserts would fail. Resolves once every attribute is listed and usable, so a
+ * visibility query or a workflow's upsert right after may name it.
  */
 export async function ensureSearchAttributes(
   connection: OperatorConnection,
   namespace: string,
   attributes: Readonly<Record<string, SearchAttributeKind>>,
-  { logger, visibleWithinMs = 30_000 }: EnsureSearchAttributesOptions = {},
+  { logger, visibleWithinMs = 30_000, namespaceRefreshMs = 2_000 }: EnsureSearchAttributesOptions = {},
 ): Promise<EnsuredSearchAttributes> {
   const wanted = Object.entries(attributes);
   if (!wanted.length) return { added: [] };
@@ -80,15 +87,22 @@ export async function ensureSearchAttributes(
     if (grpcCode(err) !== ALREADY_EXISTS) throw err;
     added = [];
   }
-  // The server answers before every frontend's cache knows them: wait until they are listed.
+  // The server answers before its services' namespace caches know them (each refreshes on its own
+  // timer): once every one has refreshed since the write, and a query naming them is accepted, a
+  // workflow may set or query them.
   const deadline = Date.now() + visibleWithinMs;
+  await new Promise((resolve) => setTimeout(resolve, namespaceRefreshMs + 250));
+  const query = missing.map(([name]) => `${name} IS NULL`).join(' AND ');
   for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
     const listed = await listCustom(connection, namespace);
     const clashNow = wrongKind(listed);
     if (clashNow.length) throw new Error(`search attributes of namespace ${namespace}: ${clashNow.join('; ')}`);
     const absent = missing.filter(([name]) => !listed.has(name)).map(([name]) => name);
-    if (!absent.length) break;
-    if (Date.now() >= deadline) throw new Error(`search attributes of namespace ${namespace}: ${absent.join(', ')} not listed ${visibleWithinMs} ms after being added`);
+    const usable = !absent.length && (await connection.workflowService.countWorkflowExecutions({ namespace, query }).then(() => true, () => false));
+    if (usable) break;
+    if (Date.now() >= deadline) {
+      throw new Error(`search attributes of namespace ${namespace}: ${absent.length ? `${absent.join(', ')} not listed` : 'not usable in a query'} ${visibleWithinMs} ms after being added`);
+    }
     await new Promise((resolve) => setTimeout(resolve, delay));
   }
   if (added.length) logger?.info({ namespace, added }, 'search attributes registered');
