@@ -186,7 +186,7 @@ describe('reading, from Temporal alone', () => {
     }
   });
 
-  it('reads a schedule it just wrote from its description, never from a listing that may lag', async () => {
+  it('reads a schedule it just wrote from its description, never from a listing that does not show the write yet', async () => {
     // Descriptions answer after 300 ms: past the hedge, so an unwritten schedule would be read from the listing.
     const schedule = Object.create(ctx.client.schedule, {
       getHandle: {
@@ -196,7 +196,17 @@ describe('reading, from Temporal alone', () => {
         },
       },
     }) as Client['schedule'];
-    const slow = Object.create(ctx.client, { schedule: { value: schedule } }) as Client;
+    // The listing answers as it did before the write while `lagging` is set: a visibility store behind.
+    let lagging: unknown;
+    const workflowService = Object.create(ctx.client.workflowService, {
+      listSchedules: {
+        value: async (request: Parameters<Client['workflowService']['listSchedules']>[0]) => {
+          const answer = await ctx.client.workflowService.listSchedules(request);
+          return lagging ?? answer;
+        },
+      },
+    }) as Client['workflowService'];
+    const slow = Object.create(ctx.client, { schedule: { value: schedule }, workflowService: { value: workflowService } }) as Client;
     const app = express();
     app.use(express.json());
     app.use((_req, res, next) => {
@@ -210,10 +220,15 @@ describe('reading, from Temporal alone', () => {
     try {
       const before = await fetch(url());
       expect(before.headers.get('fleet-schedule-source')).toBe('visibility');
+      lagging = await ctx.client.workflowService.listSchedules({ namespace: ctx.client.options.namespace, query: "ScheduleId = 'schedule-vsync-worker-daily-license-expiry-check'" });
       expect((await put(false)).status).toBe(200);
       const after = await fetch(url());
       expect(after.headers.get('fleet-schedule-source')).toBeNull();
       expect(await after.json()).toMatchObject({ enabled: false, isOverride: true });
+      // Once the listing shows the write (its note), it may answer again.
+      lagging = undefined;
+      await waitFor('the listing to show the write', async () => (await fetch(url())).headers.get('fleet-schedule-source') === 'visibility');
+      expect(await (await fetch(url())).json()).toMatchObject({ enabled: false, isOverride: true });
     } finally {
       await put(true);
       server.close();

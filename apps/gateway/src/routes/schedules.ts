@@ -8,7 +8,7 @@ import {
   withDeclaration,
   type DeclarationMemo,
 } from '@fleet/shared-schedules';
-import { ScheduleNotFoundError, type Client, type ScheduleDescription, type ScheduleSummary } from '@temporalio/client';
+import { ScheduleNotFoundError, type Client, type ScheduleDescription } from '@temporalio/client';
 import { Router, type Request, type Response } from 'express';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { isInvalidArgument } from '@fleet/shared-http';
@@ -28,7 +28,7 @@ import { listSchedules, type Listed } from '../schedules/listing';
 const byName = new Intl.Collator().compare;
 
 /** A schedule Fleet owns, as a listing entry or a description shows it. */
-type Seen = Listed | ScheduleSummary | ScheduleDescription;
+type Seen = Listed | ScheduleDescription;
 
 /** What the declaration said, as the API shows it. */
 function configOf(d: DeclarationMemo) {
@@ -113,8 +113,9 @@ function scheduleView(seen: Seen, e: Entry) {
  * answers in milliseconds, except now and then, when the scheduler's workflow task is busy or its
  * query waits on a sticky task queue (up to 5 s in Temporal 1.29); the listing entry is one database
  * read, a second or two behind at most. Whichever answers first is the answer; one from the listing
- * says so in the `Fleet-Schedule-Source: visibility` header. A schedule this gateway wrote in the
- * last `VISIBILITY_LAG_MS` is read from its description only, so a client reads its own write.
+ * says so in the `Fleet-Schedule-Source: visibility` header. For a schedule this gateway wrote in the
+ * last `VISIBILITY_LAG_MS`, a listing entry answers only if it shows that write (the note it set),
+ * so a client reads its own write.
  */
 export const DESCRIBE_HEDGE_MS = 100;
 /** How far behind the listing may be: a schedule written this recently is not read from it. */
@@ -182,13 +183,19 @@ export function scheduleRoutes(client: Client, registry: Registry, rpcTimeoutMs:
   const router = Router();
   const directory = new ScheduleDirectory(client);
   /** Schedules this gateway wrote lately, by id: their listing entries may not show the write yet. */
-  const writtenAt = new Map<string, number>();
-  const wrote = (scheduleId: string) => {
+  const writtenAt = new Map<string, { at: number; note?: string }>();
+  /** Records a write; `note` is the schedule note it set, by which a listing entry shows the write (a trigger or backfill sets none). */
+  const wrote = (scheduleId: string, note?: string) => {
     const now = Date.now();
-    if (writtenAt.size >= 10_000) for (const [id, at] of writtenAt) if (now - at > VISIBILITY_LAG_MS) writtenAt.delete(id);
-    writtenAt.set(scheduleId, now);
+    if (writtenAt.size >= 10_000) for (const [id, w] of writtenAt) if (now - w.at > VISIBILITY_LAG_MS) writtenAt.delete(id);
+    writtenAt.set(scheduleId, { at: now, note });
   };
-  const writtenLately = (scheduleId: string) => Date.now() - (writtenAt.get(scheduleId) ?? -Infinity) < VISIBILITY_LAG_MS;
+  /** Whether a listing entry may answer for the schedule: not written lately, or showing the note this gateway's last write set. */
+  const listingShowsWrites = (scheduleId: string, listed: Listed) => {
+    const written = writtenAt.get(scheduleId);
+    if (!written || Date.now() - written.at >= VISIBILITY_LAG_MS) return true;
+    return written.note !== undefined && listed.state.note === written.note;
+  };
   const operations = new Counter({
     name: 'gateway_schedule_operations_total',
     help: 'Schedule API operations by operation and status',
@@ -295,12 +302,10 @@ export function scheduleRoutes(client: Client, registry: Registry, rpcTimeoutMs:
   };
 
   /** The schedule's entry in the listing (visibility), undefined when the listing does not show it. */
-  const listedOne = async (scheduleId: string): Promise<ScheduleSummary | undefined> => {
-    for await (const summary of client.schedule.list({ query: `ScheduleId = '${scheduleId}'` })) if (summary.scheduleId === scheduleId) return summary;
-    return undefined;
-  };
+  const listedOne = async (scheduleId: string): Promise<Listed | undefined> =>
+    (await listSchedules(client, `ScheduleId = '${scheduleId}'`)).find((listed) => listed.scheduleId === scheduleId);
 
-  type Read = { actual: ScheduleSummary | ScheduleDescription | undefined; from: 'describe' | 'visibility' };
+  type Read = { actual: Listed | ScheduleDescription | undefined; from: 'describe' | 'visibility' };
   /** One describe; if it has not answered within hedgeMs, the listing's entry too, and the first answer. */
   const readOne = async (scheduleId: string): Promise<Read> => {
     // The describe is cancelled when the listing answers first: no call is left running behind a response.
@@ -314,10 +319,9 @@ export function scheduleRoutes(client: Client, registry: Registry, rpcTimeoutMs:
     });
     const first = await Promise.race([described, slow]).finally(() => clearTimeout(timer));
     if (first) return first;
-    if (writtenLately(scheduleId)) return described;
-    // A listing that does not show it (yet) proves nothing: then the describe decides.
+    // A listing that does not show it (yet), or not this gateway's last write, proves nothing: then the describe decides.
     const listed: Promise<Read> = listedOne(scheduleId).then(
-      (summary): Read | Promise<Read> => (summary ? { actual: summary, from: 'visibility' } : described),
+      (summary): Read | Promise<Read> => (summary && listingShowsWrites(scheduleId, summary) ? { actual: summary, from: 'visibility' } : described),
       () => described,
     );
     const answer = await Promise.race([described, listed]);
@@ -325,9 +329,9 @@ export function scheduleRoutes(client: Client, registry: Registry, rpcTimeoutMs:
     return answer;
   };
 
-  const lastRunStatus = async (seen: ScheduleSummary | ScheduleDescription): Promise<string | null> => {
+  const lastRunStatus = async (seen: Listed | ScheduleDescription): Promise<string | null> => {
     const last = seen.info.recentActions.at(-1);
-    if (!last) return null;
+    if (!last?.action) return null;
     const run = client.workflow.getHandle(last.action.workflow.workflowId, last.action.workflow.firstExecutionRunId);
     return run.describe().then(
       (w) => w.status.name,
@@ -383,7 +387,7 @@ export function scheduleRoutes(client: Client, registry: Registry, rpcTimeoutMs:
       // so a periodic pass vouches for it from its listing.
       const note = d && enabled === d.enabled ? `${MANAGED_NOTE_PREFIX} from ${d.file}` : `${OVERRIDE_NOTE_PREFIX} enabled=${enabled} by ${principal.id} at ${new Date().toISOString()}`;
       const hashed = d ? withDeclaration(note, d.hash) : note;
-      wrote(found.scheduleId);
+      wrote(found.scheduleId, hashed);
       try {
         await (enabled ? handle.unpause(hashed) : handle.pause(hashed));
       } catch (err) {

@@ -27,7 +27,8 @@ export interface Listed {
   memo: Record<string, unknown>;
   spec: { timezone?: string };
   state: { paused: boolean; note?: string };
-  info: { nextActionTimes: Date[]; recentActions: { takenAt: Date }[] };
+  /** The last action only, with the workflow it started (as the SDK's summary names it). */
+  info: { nextActionTimes: Date[]; recentActions: { takenAt: Date; action?: { workflow: { workflowId: string; firstExecutionRunId: string } } }[] };
 }
 
 const utf8 = new TextDecoder();
@@ -56,6 +57,10 @@ export async function decodeMemo(client: Client, fields: Record<string, RawPaylo
   return memo;
 }
 
+function actionOf(started: { workflowId?: string | null; runId?: string | null } | null | undefined) {
+  return started?.workflowId && started.runId ? { action: { workflow: { workflowId: started.workflowId, firstExecutionRunId: started.runId } } } : {};
+}
+
 /** Every schedule of the client's namespace (or those a visibility query selects), from ListSchedules pages. */
 export async function listSchedules(client: Client, query?: string): Promise<Listed[]> {
   const listed: Listed[] = [];
@@ -73,7 +78,7 @@ export async function listSchedules(client: Client, query?: string): Promise<Lis
         state: { paused: info?.paused === true, note: info?.notes ?? undefined },
         info: {
           nextActionTimes: (info?.futureActionTimes ?? []).map((t) => dateOf(t)).filter((d): d is Date => d !== undefined),
-          recentActions: lastTaken ? [{ takenAt: lastTaken }] : [],
+          recentActions: lastTaken ? [{ takenAt: lastTaken, ...actionOf(last?.startWorkflowResult) }] : [],
         },
       });
     }
