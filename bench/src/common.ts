@@ -1,11 +1,37 @@
 import { appNodeArgs, fleetDir, freePort, repoRoot, spawnManaged, startInfrastructure, type Infrastructure, type InfrastructureOptions, type ManagedProcess } from '@fleet/tools-infra';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 /** The machine a result was measured on: results from different machines are not comparable. */
 export function machine() {
   return { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version };
+}
+
+/** CPU seconds (user + system) a process has used, from /proc; NaN once it is gone. */
+export function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * Waits until a process has used under `share` of a core over a whole second (at most `maxMs`):
+ * Temporal goes on working after the calls that gave it work returned, and a latency measured
+ * meanwhile measures that backlog. Resolves with the seconds waited.
+ */
+export async function waitForQuiet(pid: number, { share = 0.05, maxMs = 30_000 } = {}): Promise<number> {
+  const started = Date.now();
+  for (let before = cpuSeconds(pid); Date.now() - started < maxMs; ) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const now = cpuSeconds(pid);
+    if (!(now - before >= share)) break;
+    before = now;
+  }
+  return Number(((Date.now() - started) / 1000).toFixed(1));
 }
 
 /** Writes a result under bench/results and returns its path relative to the repository. */

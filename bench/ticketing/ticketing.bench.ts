@@ -41,7 +41,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { machine, printRows, spawnApp } from '../src/common';
+import { cpuSeconds, machine, printRows, spawnApp } from '../src/common';
 import { createPoller, databaseStats, POLL_DATABASE, type PollStats, type PollThreshold } from './polling';
 
 const { values: args } = parseArgs({
@@ -138,14 +138,6 @@ function procStatus(pid: number): { rssMb: number; hwmMb: number } {
     return { rssMb: Math.round(kb('VmRSS') / 1024), hwmMb: Math.round(kb('VmHWM') / 1024) };
   } catch {
     return { rssMb: 0, hwmMb: 0 };
-  }
-}
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return NaN;
   }
 }
 
