@@ -117,7 +117,9 @@ export function watchWithReaper(pid: number, signal: NodeJS.Signals = 'SIGTERM')
  * Deployments set the same heap size.
  */
 export function appNodeArgs(heapMb = Number(process.env.FLEET_APP_HEAP_MB ?? 256)): string[] {
-  return [`--max-old-space-size=${heapMb}`, ...tsxLoaderArgs()];
+  // FLEET_APP_NODE_FLAGS: more node or V8 flags (space-separated), e.g. --trace-gc, which NODE_OPTIONS refuses.
+  const extra = (process.env.FLEET_APP_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  return [`--max-old-space-size=${heapMb}`, ...extra, ...tsxLoaderArgs()];
 }
 
 /** Node arguments that let a plain `node` run a TypeScript file through tsx (cwd: the repo root). */

@@ -11,7 +11,7 @@ export interface RunWorkerOptions {
   logger: Logger;
   /** Time in-flight activities get to finish on shutdown before they are cancelled. */
   shutdownGraceTime?: Duration;
-  tuning?: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxTaskQueueActivitiesPerSecond' | 'maxCachedWorkflows'>;
+  tuning?: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxTaskQueueActivitiesPerSecond' | 'maxCachedWorkflows' | 'workflowThreadPoolSize'>;
   interceptors?: WorkerOptions['interceptors'];
 }
 

@@ -21,6 +21,12 @@ export const domainWorkerEnv = {
    * replayed from its history when it wakes.
    */
   MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+  /**
+   * Threads running workflow code (the SDK's workflowThreadPoolSize, 1 by default). Each holds its
+   * share of the cached runs in its own V8 heap: with thousands cached, two threads halve each
+   * garbage collection's pause and run two workflow tasks at once, for one more copy of the bundle.
+   */
+  WORKFLOW_THREADS: envSchemas.positiveInt(1),
   /** The broker's WebSocket service; without it events wait in the outbox. */
   PULSAR_WS_URL: z.string().regex(/^wss?:\/\/[^\s]+$/, 'expected ws://host:port').optional(),
   /** The broker's admin API, to create the domain's namespace; optional when it exists already. */

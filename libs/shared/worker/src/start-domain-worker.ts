@@ -103,7 +103,12 @@ export async function startDomainWorker<Database, Config extends DomainWorkerCon
           activities: domain.activities,
           interceptors: { activity: [() => ({ inbound: new PermanentErrorsInterceptor() })] },
           logger,
-          tuning: { maxConcurrentActivityTaskExecutions: config.MAX_CONCURRENT_ACTIVITIES, maxCachedWorkflows: config.MAX_CACHED_WORKFLOWS, ...definition.queueOptions?.(queue, config) },
+          tuning: {
+            maxConcurrentActivityTaskExecutions: config.MAX_CONCURRENT_ACTIVITIES,
+            maxCachedWorkflows: config.MAX_CACHED_WORKFLOWS,
+            workflowThreadPoolSize: config.WORKFLOW_THREADS,
+            ...definition.queueOptions?.(queue, config),
+          },
         }),
       );
     }
