@@ -6,7 +6,8 @@
  *   events per second: a steady phase (1/s, a realistic spread: 10,000 tickets' thresholds spread
  *   over hours) with Updates at a steady rate, then a sweep of rates (5, 10, 20, 30, 40/s by
  *   default), each for its own window, to find the highest rate at which p99 stays under 1 s;
- * - Update-to-answer latency (client side) at a steady rate while every timer is live;
+ * - Update-to-answer latency (client side) at a steady rate while every timer is live: first alone
+ *   (no due event, the polling baseline not started), then again in the steady window with both;
  * - the worker's memory (RSS of its own process, sampled from /proc);
  * - side by side on the same tickets, a polling escalation check as Znuny runs it (every 60 s,
  *   ./polling.ts): its lateness and its database load.
@@ -52,6 +53,9 @@ const { values: args } = parseArgs({
     gap: { type: 'string', default: '30' },
     'steady-rate': { type: 'string', default: '1' },
     'steady-seconds': { type: 'string', default: '90' },
+    // The Updates window first: Updates alone on the held tickets (every timer live, no due event,
+    // the Znuny scan not started yet); the steady window then repeats them with everything running.
+    'updates-seconds': { type: 'string', default: '60' },
     updates: { type: 'string', default: '20' },
     'poll-seconds': { type: 'string', default: '60' },
     concurrency: { type: 'string', default: '48' },
@@ -62,6 +66,10 @@ const { values: args } = parseArgs({
     // holds about 90 KB of its own (the contracts' workflow entry point and its validators are
     // preloaded: bench/ticketing/per-run-memory.ts), so 10,000 fit.
     cache: { type: 'string', default: '' },
+    // Threads running workflow code (WORKFLOW_THREADS): each holds half the cached runs in its own heap.
+    'workflow-threads': { type: 'string', default: '1' },
+    // More node flags for the worker (FLEET_APP_NODE_FLAGS), e.g. --trace-gc to see its collections in its log.
+    'worker-node-flags': { type: 'string', default: '' },
   },
 });
 const N = Number(args.tickets);
@@ -70,6 +78,7 @@ const RATES = args.rates.split(',').map(Number);
 const GAP = Number(args.gap);
 const STEADY_RATE = Number(args['steady-rate']);
 const STEADY_SECONDS = Number(args['steady-seconds']);
+const UPDATES_SECONDS = Number(args['updates-seconds']);
 const UPDATES_PER_SECOND = Number(args.updates);
 const POLL_SECONDS = Number(args['poll-seconds']);
 const CONCURRENCY = Number(args.concurrency);
@@ -165,7 +174,8 @@ async function main(): Promise<void> {
   const poller = await createPoller(infra.postgres.url);
   // The worker as deployed: its own process (apps/ticketing-worker/src/main.ts), SDK defaults, no broker (events wait in the outbox).
   process.env.FLEET_APP_HEAP_MB = args['heap-mb'];
-  const worker = spawnApp('ticketing-worker', 'ticketing-worker', { TEMPORAL_ADDRESS: infra.temporal.address, TEMPORAL_NAMESPACE: infra.temporal.namespace, DATABASE_URL: workerUrl, SCHEDULE_FILE: 'none', MAX_CACHED_WORKFLOWS: String(cacheSize) }, path.join(DIR, 'logs'));
+  process.env.FLEET_APP_NODE_FLAGS = args['worker-node-flags'];
+  const worker = spawnApp('ticketing-worker', 'ticketing-worker', { TEMPORAL_ADDRESS: infra.temporal.address, TEMPORAL_NAMESPACE: infra.temporal.namespace, DATABASE_URL: workerUrl, SCHEDULE_FILE: 'none', MAX_CACHED_WORKFLOWS: String(cacheSize), WORKFLOW_THREADS: args['workflow-threads'] }, path.join(DIR, 'logs'));
   const serverPid = infra.temporal.process.pid;
   // The run stops, with what it measured, when the worker exits or no ticket is created for STALL_MS.
   let abort: (err: Error) => void = () => undefined;
@@ -210,13 +220,14 @@ async function main(): Promise<void> {
     const steadyTickets = Math.round(STEADY_RATE * STEADY_SECONDS);
     const window = Math.max(5, Math.min(Number(args.window), Math.floor((0.85 * N - steadyTickets) / sumRates)));
     const segments: Segment[] = [
+      { label: 'updates', rate: 0, seconds: UPDATES_SECONDS, start: 0, updates: true },
       { label: 'steady', rate: STEADY_RATE, seconds: STEADY_SECONDS, start: 0, updates: true },
       ...RATES.map((rate) => ({ label: `${rate}/s`, rate, seconds: window, start: 0, updates: false })),
     ];
     const dueTickets = segments.reduce((n, s) => n + Math.round(s.rate * s.seconds), 0);
     const idleTickets = N - dueTickets;
     if (idleTickets < 0) throw new Error(`--tickets ${N} is fewer than the ${dueTickets} tickets the windows need`);
-    log(`plan: ${N} tickets, ${idleTickets} idle (timers 1,000+ minutes away), ${dueTickets} with one due event each: steady ${STEADY_RATE}/s for ${STEADY_SECONDS} s with ${UPDATES_PER_SECOND} Updates/s, then ${RATES.join(', ')}/s for ${window} s each, ${GAP} s apart`);
+    log(`plan: ${N} tickets, ${idleTickets} idle (timers 1,000+ minutes away), ${dueTickets} with one due event each: Updates alone for ${UPDATES_SECONDS} s, then steady ${STEADY_RATE}/s for ${STEADY_SECONDS} s with ${UPDATES_PER_SECOND} Updates/s, then ${RATES.join(', ')}/s for ${window} s each, ${GAP} s apart`);
 
     // ---- creation: update-with-start ticketCreate, CONCURRENCY at a time ----
     const views = new Map<string, TicketView>();
@@ -313,17 +324,22 @@ async function main(): Promise<void> {
       return { ticketId: v.ticketId, thresholds };
     });
     await poller.load(copies);
-    poller.start(POLL_SECONDS * 1000);
-    log(`polling baseline: ${copies.length} tickets, ${copies.reduce((n, c) => n + c.thresholds.length, 0)} thresholds, a scan every ${POLL_SECONDS} s`);
+    log(`polling baseline: ${copies.length} tickets, ${copies.reduce((n, c) => n + c.thresholds.length, 0)} thresholds, a scan every ${POLL_SECONDS} s from the first window with due events`);
 
     // ---- the phases ----
     const ids = [...views.keys()];
-    const updateLatency: number[] = [];
+    /** Update answer latencies by window. */
+    const updateLatency = new Map<string, number[]>();
     let updateErrors = 0;
     let updatesSent = 0;
     let noteSeq = 0;
+    let polling = false;
     for (const s of segments) {
       await sleep(s.start - Date.now());
+      if (s.rate > 0 && !polling) {
+        poller.start(POLL_SECONDS * 1000);
+        polling = true;
+      }
       await mark(`${s.label} start`);
       log(`window ${s.label}: ${Math.round(s.rate * s.seconds)} due events over ${s.seconds} s${s.updates ? `, ${UPDATES_PER_SECOND} Updates/s` : ''} (worker RSS ${procStatus(worker.pid).rssMb} MB)`);
       if (s.updates && UPDATES_PER_SECOND > 0) {
@@ -337,7 +353,9 @@ async function main(): Promise<void> {
           const n = noteSeq++;
           const call = n % 2 === 0 ? handle.executeUpdate(ticketAssignUpdate, { args: [{ assignee: `agent-${n % 7}` }] }) : handle.executeUpdate(ticketAddArticleUpdate, { args: [{ articleId: `note-${n}`, author: 'agent', authorId: 'agent-1', body: 'Internal note', internal: true }] });
           updatesSent += 1;
-          pending.push(call.then(() => void updateLatency.push(Date.now() - t), () => void (updateErrors += 1)));
+          const latencies = updateLatency.get(s.label) ?? [];
+          updateLatency.set(s.label, latencies);
+          pending.push(call.then(() => void latencies.push(Date.now() - t), () => void (updateErrors += 1)));
         }
         await Promise.all(pending);
       }
@@ -420,13 +438,14 @@ async function main(): Promise<void> {
         load: workerCpu(`${s.label} start`, `${s.label} end`),
       };
     });
-    const sweep = windows.filter((w) => w.window !== 'steady');
+    const sweep = windows.filter((w) => w.window !== 'steady' && w.plannedRatePerSecond > 0);
     const passing = sweep.filter((w) => w.workflow.missing === 0 && w.workflow.firedLatenessMs.p99 < TARGETS.latenessP99Ms);
     const highest = passing.length ? Math.max(...passing.map((w) => w.plannedRatePerSecond)) : null;
     const firstFailing = sweep.find((w) => !passing.includes(w));
-    const updates = summary(updateLatency);
+    const updates = summary(updateLatency.get('updates') ?? []);
+    const updatesInSteady = summary(updateLatency.get('steady') ?? []);
     const rss = samples.map((s) => s.workerRssMb);
-    const steady = windows[0];
+    const steady = windows.find((w) => w.window === 'steady');
     const scans = poller.scans;
     const measuredFrom = marks.find((m) => m.name === 'created');
     const measuredTo = marks.find((m) => m.name === 'drained');
@@ -441,6 +460,7 @@ async function main(): Promise<void> {
         temporal: 'dev server (temporal CLI) on a SQLite file, one shard',
         worker: `apps/ticketing-worker/src/main.ts as its own process (node --max-old-space-size=${args['heap-mb']} + tsx loader), SDK 1.24 defaults as startDomainWorker sets them, the workflow cache bounded by MAX_CACHED_WORKFLOWS; its workflows bundled at start; no broker (events wait in the outbox)`,
         heapMb: Number(args['heap-mb']),
+        workflowThreads: Number(args['workflow-threads']),
         maxCachedWorkflows: cacheSize,
         memory: 'RSS of the worker process from /proc/<pid>/status, sampled every 2 s (VmHWM for the peak)',
         tickets: N,
@@ -465,7 +485,14 @@ async function main(): Promise<void> {
       },
       workerMemoryMb: { afterConfigure: marks.find((m) => m.name === 'configured')?.workerRssMb, afterCreation: marks.find((m) => m.name === 'created')?.workerRssMb, end: marks.find((m) => m.name === 'drained')?.workerRssMb, peakSampled: Math.max(0, ...rss), peakHwm: procStatus(worker.pid).hwmMb },
       temporalServerRssMbPeak: Math.max(0, ...samples.map((s) => s.serverRssMb)),
-      updates: { perSecond: UPDATES_PER_SECOND, seconds: STEADY_SECONDS, sent: updatesSent, errors: updateErrors, kinds: 'ticketAssign and ticketAddArticle (internal note), alternately, on random open tickets', latencyMs: updates, dueEventsPerSecondMeanwhile: STEADY_RATE },
+      updates: {
+        perSecond: UPDATES_PER_SECOND,
+        sent: updatesSent,
+        errors: updateErrors,
+        kinds: 'ticketAssign and ticketAddArticle (internal note), alternately, on random open tickets',
+        alone: { seconds: UPDATES_SECONDS, latencyMs: updates, meanwhile: 'every ticket held with its timers live; no due event, the Znuny scan not started' },
+        withEverything: { seconds: STEADY_SECONDS, latencyMs: updatesInSteady, meanwhile: `${STEADY_RATE} due event/s and the Znuny scan every ${POLL_SECONDS} s on the same PostgreSQL and cores` },
+      },
       windows,
       highestRateWithP99UnderOneSecond: highest,
       firstRateOverTarget: firstFailing ? { rate: firstFailing.plannedRatePerSecond, firedP99Ms: firstFailing.workflow.firedLatenessMs.p99, missing: firstFailing.workflow.missing } : null,
@@ -497,7 +524,8 @@ async function main(): Promise<void> {
       [`create ${N} (update-with-start)`, `${result.creation.perSecond}/s, ${createErrors} errors`, ''],
       ['worker RSS after create / peak', `${result.workerMemoryMb.afterCreation} / ${result.workerMemoryMb.peakHwm} MB`, ''],
       [`Updates ${UPDATES_PER_SECOND}/s p50/p99`, fmt(updates), `p99 < ${TARGETS.updateP99Ms} ms`],
-      ...windows.map((w): [string, string, string] => [`lateness @${w.window} p50/p99`, `${fmt(w.workflow.firedLatenessMs)}${w.workflow.missing ? `, ${w.workflow.missing} missing` : ''}`, `poll ${fmt(w.polling.latenessMs)}`]),
+      [`  the same in the steady window`, fmt(updatesInSteady), 'with due events and the scan'],
+      ...windows.filter((w) => w.plannedRatePerSecond > 0).map((w): [string, string, string] => [`lateness @${w.window} p50/p99`, `${fmt(w.workflow.firedLatenessMs)}${w.workflow.missing ? `, ${w.workflow.missing} missing` : ''}`, `poll ${fmt(w.polling.latenessMs)}`]),
       ['highest rate with p99 < 1 s', highest === null ? 'none tested' : `${highest}/s`, ''],
       ['polling queries / rows read per min', `${result.polling.queriesPerMinute} / ${result.polling.database?.rowsRead}`, ''],
     ]);
