@@ -32,7 +32,12 @@ export interface TemporalDevServer {
  * the custom search attributes are columns allocated up front (adding one only names an alias in
  * the namespace), so the cache it bypasses never changes: turned off, as in production.
  */
-const DYNAMIC_CONFIG: [string, unknown][] = [['system.forceSearchAttributesCacheRefreshOnRead', false]];
+const DYNAMIC_CONFIG: [string, unknown][] = [
+  ['system.forceSearchAttributesCacheRefreshOnRead', false],
+  // The CLI caps the history service's cache of open workflows' state at 8,096 (production: 128,000):
+  // past that, a call to any other workflow reloads its state from SQLite. Fleet holds 10,000 tickets open.
+  ['history.hostLevelCacheMaxSize', 32_768],
+];
 
 /** Starts `temporal server start-dev` and resolves when its frontend answers health checks. */
 export async function startTemporalDevServer(options: TemporalDevServerOptions): Promise<TemporalDevServer> {
