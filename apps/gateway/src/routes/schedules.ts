@@ -118,7 +118,7 @@ function scheduleView(seen: Seen, e: Entry) {
  * so a client reads its own write.
  */
 export const DESCRIBE_HEDGE_MS = 100;
-/** How far behind the listing may be: a schedule written this recently is not read from it. */
+/** How far behind the listing may be: a schedule written this recently is read from it only once it shows the write. */
 export const VISIBILITY_LAG_MS = 5_000;
 
 /**
